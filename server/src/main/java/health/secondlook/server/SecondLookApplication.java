@@ -1,0 +1,28 @@
+package health.secondlook.server;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.autoconfigure.elasticsearch.ElasticsearchRestClientAutoConfiguration;
+import org.springframework.boot.autoconfigure.flyway.FlywayAutoConfiguration;
+import org.springframework.boot.autoconfigure.thymeleaf.ThymeleafAutoConfiguration;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+/**
+ * SecondLook: a FHIR R4 server that runs a cancer second opinion from the referring EHR's request,
+ * through a complete signed packet, to the specialist's review written back into the EHR.
+ */
+// HAPI brings Elasticsearch, Flyway and Thymeleaf onto the classpath; SecondLook uses none of
+// them directly, and HAPI's own schema handling owns the database.
+@SpringBootApplication(
+    exclude = {
+      ElasticsearchRestClientAutoConfiguration.class,
+      FlywayAutoConfiguration.class,
+      ThymeleafAutoConfiguration.class
+    })
+@ConfigurationPropertiesScan
+public class SecondLookApplication {
+
+  public static void main(String[] args) {
+    SpringApplication.run(SecondLookApplication.class, args);
+  }
+}
