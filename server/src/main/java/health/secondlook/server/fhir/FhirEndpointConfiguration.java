@@ -7,6 +7,7 @@ import ca.uhn.fhir.jpa.provider.JpaCapabilityStatementProvider;
 import ca.uhn.fhir.jpa.provider.JpaSystemProvider;
 import ca.uhn.fhir.jpa.provider.ValueSetOperationProvider;
 import ca.uhn.fhir.jpa.search.DatabaseBackedPagingProvider;
+import ca.uhn.fhir.parser.StrictErrorHandler;
 import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.server.HardcodedServerAddressStrategy;
 import ca.uhn.fhir.rest.server.IncomingRequestAddressStrategy;
@@ -45,6 +46,9 @@ class FhirEndpointConfiguration {
       FhirServerProperties properties,
       ObjectProvider<BuildProperties> buildProperties) {
     RestfulServer server = new RestfulServer(systemDao.getContext());
+    // Refuse what we cannot read exactly (unknown elements, invalid values) with a 400 naming the
+    // problem, rather than storing a silently trimmed resource.
+    server.getFhirContext().setParserErrorHandler(new StrictErrorHandler());
     server.registerProviders(resourceProviders.createProviders());
     server.registerProvider(systemProvider);
     server.registerProvider(valueSetOperations);
@@ -52,7 +56,9 @@ class FhirEndpointConfiguration {
 
     server.setServerName(SERVER_NAME);
     BuildProperties build = buildProperties.getIfAvailable();
-    server.setServerVersion(build != null ? build.getVersion() : "development");
+    String version = build != null ? build.getVersion() : "development";
+    server.setServerVersion(version);
+    server.registerInterceptor(new CapabilityStatementCustomizer(version));
     server.setImplementationDescription(
         "SecondLook: cancer second-opinion referrals, signed packets and reviews");
     JpaCapabilityStatementProvider capabilityStatement =

@@ -1,0 +1,66 @@
+package health.secondlook.server.terminology;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
+import ca.uhn.fhir.jpa.api.model.DaoMethodOutcome;
+import ca.uhn.fhir.jpa.term.api.ITermDeferredStorageSvc;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import health.secondlook.terminology.TerminologyContent;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+
+/**
+ * Installs the project's conformance content (review outcomes, packet items and the ValueSets that
+ * classify pulled records, the patient Questionnaire) into the FHIR store at start, before the
+ * application reports ready.
+ *
+ * <p>Each resource is written by its fixed id, so a restart updates in place: HAPI keeps the same
+ * version when nothing changed and never creates a duplicate.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE)
+class TerminologyInstaller implements ApplicationRunner {
+
+  private static final Logger log = LoggerFactory.getLogger(TerminologyInstaller.class);
+
+  private final FhirContext fhirContext;
+  private final DaoRegistry daoRegistry;
+  private final ITermDeferredStorageSvc deferredStorage;
+
+  TerminologyInstaller(
+      FhirContext fhirContext, DaoRegistry daoRegistry, ITermDeferredStorageSvc deferredStorage) {
+    this.fhirContext = fhirContext;
+    this.daoRegistry = daoRegistry;
+    this.deferredStorage = deferredStorage;
+  }
+
+  @Override
+  public void run(ApplicationArguments args) {
+    int changed = 0;
+    int total = 0;
+    for (IBaseResource resource : TerminologyContent.loadAll(fhirContext)) {
+      if (install(resource)) {
+        changed++;
+      }
+      total++;
+    }
+    // Store CodeSystem concepts now rather than on HAPI's background schedule, so $validate-code
+    // and $expand answer correctly from the first request.
+    deferredStorage.saveAllDeferred();
+    log.info("Terminology: {} resources installed, {} new or changed", total, changed);
+  }
+
+  private <T extends IBaseResource> boolean install(T resource) {
+    @SuppressWarnings("unchecked")
+    IFhirResourceDao<T> dao = (IFhirResourceDao<T>) daoRegistry.getResourceDao(resource);
+    DaoMethodOutcome outcome = dao.update(resource, new SystemRequestDetails());
+    return !outcome.isNop();
+  }
+}

@@ -1,0 +1,100 @@
+package health.secondlook.terminology;
+
+import static health.secondlook.terminology.TestTerminology.CTX;
+import static health.secondlook.terminology.TestTerminology.RESOURCES;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ca.uhn.fhir.parser.DataFormatException;
+import java.util.List;
+import org.hl7.fhir.r4.model.Enumerations.PublicationStatus;
+import org.hl7.fhir.r4.model.MetadataResource;
+import org.junit.jupiter.api.Test;
+
+class TerminologyContentTest {
+
+  @Test
+  void loadsEveryFileNamedByTypeAndId() {
+    assertThat(RESOURCES)
+        .extracting(TerminologyContentTest::typeAndId)
+        .containsExactly(
+            "CodeSystem-packet-item",
+            "CodeSystem-review-outcome",
+            "ValueSet-packet-item-blood-tests",
+            "ValueSet-packet-item-diagnosis-stage",
+            "ValueSet-packet-item-discharge-summary",
+            "ValueSet-packet-item-imaging-report",
+            "ValueSet-packet-item-imaging-study",
+            "ValueSet-packet-item-pathology-material",
+            "ValueSet-packet-item-pathology-report",
+            "ValueSet-packet-item-treatment-plan",
+            "ValueSet-packet-item",
+            "ValueSet-review-outcome",
+            "ValueSet-surgical-procedure",
+            "ConceptMap-packet-item-to-loinc",
+            "Questionnaire-patient-questions");
+  }
+
+  @Test
+  void canonicalUrlsFollowTheTypeAndIdAndAreUnique() {
+    assertThat(RESOURCES)
+        .allSatisfy(
+            r ->
+                assertThat(r.getUrl())
+                    .isEqualTo(
+                        "https://secondlook.health/fhir/"
+                            + r.fhirType()
+                            + "/"
+                            + r.getIdElement().getIdPart()));
+    assertThat(RESOURCES).extracting(MetadataResource::getUrl).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void everyResourceCarriesTheSharedMetadata() {
+    assertThat(RESOURCES)
+        .allSatisfy(
+            r -> {
+              assertThat(r.getVersion()).as(typeAndId(r)).isEqualTo("0.1.0");
+              assertThat(r.getStatus()).as(typeAndId(r)).isEqualTo(PublicationStatus.ACTIVE);
+              assertThat(r.getExperimentalElement().getValue()).as(typeAndId(r)).isFalse();
+              assertThat(r.getPublisher()).as(typeAndId(r)).isEqualTo("SecondLook");
+              assertThat(List.of(r.getName(), r.getTitle(), r.getDescription()))
+                  .as(typeAndId(r))
+                  .allSatisfy(text -> assertThat(text).isNotBlank());
+            });
+  }
+
+  @Test
+  void constantsPointAtLoadedResources() {
+    assertThat(
+            List.of(
+                TerminologyContent.REVIEW_OUTCOME_SYSTEM,
+                TerminologyContent.REVIEW_OUTCOME_VALUE_SET,
+                TerminologyContent.PACKET_ITEM_SYSTEM,
+                TerminologyContent.PACKET_ITEM_VALUE_SET,
+                TerminologyContent.SURGICAL_PROCEDURE_VALUE_SET,
+                TerminologyContent.PACKET_ITEM_TO_LOINC,
+                TerminologyContent.PATIENT_QUESTIONNAIRE,
+                TerminologyContent.packetItemValueSet("pathology-report")))
+        .isSubsetOf(RESOURCES.stream().map(MetadataResource::getUrl).toList());
+  }
+
+  @Test
+  void rejectsAFileWhoseNameDoesNotMatchItsContent() {
+    assertThatThrownBy(() -> TerminologyContent.load(CTX, "classpath*:misnamed-terminology/*.json"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("ValueSet-misnamed.json")
+        .hasMessageContaining("ValueSet-not-the-file-name.json");
+  }
+
+  @Test
+  void rejectsAMisspeltElement() {
+    assertThatThrownBy(() -> TerminologyContent.load(CTX, "classpath*:misspelt-terminology/*.json"))
+        .isInstanceOf(DataFormatException.class)
+        .hasMessageContaining("defintion");
+  }
+
+  private static String typeAndId(MetadataResource r) {
+    return r.fhirType() + "-" + r.getIdElement().getIdPart();
+  }
+}
