@@ -240,6 +240,18 @@ abstract class FhirServerContract {
     assertRefused(post("/Observation", "{\"resourceType\":\"Patient\"}"), "Patient");
   }
 
+  @Test
+  void sandboxEhrIsNotMountedOutsideDemoMode() throws Exception {
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + port + "/sandbox-ehr/fhir/metadata"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(404);
+  }
+
   private void assertRefused(HttpResponse<String> response, String named) {
     assertThat(response.statusCode()).isEqualTo(400);
     assertThat(response.body()).doesNotContain("\tat ").doesNotContain("Exception:");

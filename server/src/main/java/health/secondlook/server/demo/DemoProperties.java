@@ -1,0 +1,12 @@
+package health.secondlook.server.demo;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Demo mode settings.
+ *
+ * @param sandboxPageSize search page size of the sandbox EHR, small so paging is exercised
+ */
+@ConfigurationProperties("secondlook.demo")
+record DemoProperties(@DefaultValue("10") int sandboxPageSize) {}

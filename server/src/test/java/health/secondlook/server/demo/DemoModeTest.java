@@ -1,0 +1,94 @@
+package health.secondlook.server.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import health.secondlook.sandbox.SyntheticCancerPatients;
+import health.secondlook.server.support.FhirClients;
+import health.secondlook.server.support.H2ServerTest;
+import java.util.List;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CapabilityStatement;
+import org.hl7.fhir.r4.model.Condition;
+import org.hl7.fhir.r4.model.DiagnosticReport;
+import org.hl7.fhir.r4.model.ImagingStudy;
+import org.hl7.fhir.r4.model.Patient;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+
+/**
+ * The demo a newcomer starts: a sandbox referring EHR with synthetic cancer patients at its own
+ * FHIR base URL, beside SecondLook's own API, reached over HTTP like a real EHR.
+ */
+@H2ServerTest
+@ActiveProfiles("demo")
+class DemoModeTest {
+
+  @LocalServerPort int port;
+
+  IGenericClient sandbox() {
+    return FhirClients.client("http://localhost:" + port + "/sandbox-ehr/fhir");
+  }
+
+  @Test
+  void sandboxEhrServesItsOwnCapabilityStatement() {
+    CapabilityStatement statement =
+        sandbox().capabilities().ofType(CapabilityStatement.class).execute();
+    assertThat(statement.getSoftware().getName()).isEqualTo("SecondLook sandbox EHR");
+  }
+
+  @Test
+  void sandboxHoldsBreastLungAndColorectalPatientsAndOneIncompleteRecord() {
+    List<String> patientIds =
+        sandbox()
+            .search()
+            .forResource(Patient.class)
+            .returnBundle(Bundle.class)
+            .execute()
+            .getEntry()
+            .stream()
+            .map(e -> e.getResource().getIdElement().getIdPart())
+            .toList();
+
+    assertThat(patientIds)
+        .contains(
+            SyntheticCancerPatients.BREAST,
+            SyntheticCancerPatients.LUNG,
+            SyntheticCancerPatients.COLORECTAL,
+            SyntheticCancerPatients.BREAST_INCOMPLETE);
+  }
+
+  @Test
+  void eachCompletePatientHasStagedConditionReportsAndImaging() {
+    for (String patient :
+        List.of(
+            SyntheticCancerPatients.BREAST,
+            SyntheticCancerPatients.LUNG,
+            SyntheticCancerPatients.COLORECTAL)) {
+      assertThat(count(DiagnosticReport.class, patient)).as(patient).isGreaterThanOrEqualTo(3);
+      assertThat(count(ImagingStudy.class, patient)).as(patient).isGreaterThanOrEqualTo(1);
+      Bundle conditions =
+          sandbox()
+              .search()
+              .forResource(Condition.class)
+              .where(Condition.PATIENT.hasId(patient))
+              .returnBundle(Bundle.class)
+              .execute();
+      assertThat(conditions.getEntry())
+          .as(patient)
+          .anySatisfy(e -> assertThat(((Condition) e.getResource()).hasStage()).isTrue());
+    }
+  }
+
+  private int count(Class<? extends org.hl7.fhir.r4.model.Resource> type, String patient) {
+    return sandbox()
+        .search()
+        .forResource(type)
+        .where(new ca.uhn.fhir.rest.gclient.ReferenceClientParam("patient").hasId(patient))
+        .returnBundle(Bundle.class)
+        .execute()
+        .getEntry()
+        .size();
+  }
+}
