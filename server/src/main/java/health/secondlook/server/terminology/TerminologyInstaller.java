@@ -10,10 +10,7 @@ import health.secondlook.terminology.TerminologyContent;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.ApplicationArguments;
-import org.springframework.boot.ApplicationRunner;
-import org.springframework.core.Ordered;
-import org.springframework.core.annotation.Order;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -25,8 +22,10 @@ import org.springframework.stereotype.Component;
  * version when nothing changed and never creates a duplicate.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE)
-class TerminologyInstaller implements ApplicationRunner {
+class TerminologyInstaller implements SmartLifecycle {
+
+  /** Starts before the embedded web server, whose lifecycle phase is DEFAULT_PHASE - 2048. */
+  private static final int BEFORE_WEB_SERVER = SmartLifecycle.DEFAULT_PHASE - 4096;
 
   private static final Logger log = LoggerFactory.getLogger(TerminologyInstaller.class);
 
@@ -41,8 +40,25 @@ class TerminologyInstaller implements ApplicationRunner {
     this.deferredStorage = deferredStorage;
   }
 
+  private volatile boolean running;
+
   @Override
-  public void run(ApplicationArguments args) {
+  public int getPhase() {
+    return BEFORE_WEB_SERVER;
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running;
+  }
+
+  @Override
+  public void stop() {
+    running = false;
+  }
+
+  @Override
+  public void start() {
     int changed = 0;
     int total = 0;
     for (IBaseResource resource : TerminologyContent.loadAll(fhirContext)) {
@@ -55,6 +71,7 @@ class TerminologyInstaller implements ApplicationRunner {
     // and $expand answer correctly from the first request.
     deferredStorage.saveAllDeferred();
     log.info("Terminology: {} resources installed, {} new or changed", total, changed);
+    running = true;
   }
 
   private <T extends IBaseResource> boolean install(T resource) {
