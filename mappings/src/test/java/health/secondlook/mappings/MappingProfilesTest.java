@@ -1,0 +1,287 @@
+package health.secondlook.mappings;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+import com.fasterxml.jackson.core.JsonPointer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import health.secondlook.mappings.MappingProfile.Match;
+import health.secondlook.mappings.MappingProfile.Rule;
+import health.secondlook.mappings.MappingProfile.Search;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class MappingProfilesTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path dir;
+
+  @Test
+  void defaultProfileCoversEveryResourceClassASecondOpinionNeeds() {
+    MappingProfile profile = TestFixtures.PROFILE;
+
+    assertThat(profile.name()).isEqualTo("r4-default");
+    assertThat(profile.description()).isNotBlank();
+    assertThat(profile.searches())
+        .extracting(Search::resourceType)
+        .contains(
+            "Patient",
+            "Condition",
+            "Observation",
+            "DiagnosticReport",
+            "ImagingStudy",
+            "CarePlan",
+            "MedicationRequest",
+            "Procedure",
+            "DocumentReference",
+            "Specimen");
+    assertThat(profile.conditions()).containsOnlyKeys("surgery");
+    assertThat(profile.writeBack()).isNull();
+  }
+
+  @Test
+  void codeRulesTestTheItemsOwnValueSetFromTheCodeSystem() {
+    assertThat(TestFixtures.PROFILE.classification())
+        .filteredOn(rule -> rule.match() == Match.CODE)
+        .isNotEmpty()
+        .allSatisfy(
+            rule ->
+                assertThat(rule.valueSet())
+                    .isEqualTo(TestFixtures.item(rule.item()).valueSetUrl()));
+    assertThat(TestFixtures.PROFILE.classification())
+        .filteredOn(rule -> rule.match() == Match.ANY)
+        .extracting(Rule::item, Rule::resourceType, Rule::valueSet)
+        .containsExactly(tuple("treatment-plan", "CarePlan", null));
+  }
+
+  @Test
+  void requestsAreLimitedToThePatient() {
+    assertThat(TestFixtures.PROFILE.searches())
+        .extracting(search -> search.request("p-1.a"))
+        .contains("Patient/p-1.a", "Condition?patient=p-1.a&_count=100")
+        .allSatisfy(request -> assertThat(request).contains("p-1.a").doesNotContain("{"));
+  }
+
+  @Test
+  void aPatientIdThatWouldChangeTheQueryIsRefused() {
+    Search conditions = TestFixtures.PROFILE.searches().get(1);
+
+    assertThatThrownBy(() -> conditions.request("p1&_id=p2"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not a FHIR resource id");
+  }
+
+  @Test
+  void loadAllFindsTheShippedProfiles() {
+    assertThat(MappingProfiles.loadAll()).containsEntry("r4-default", TestFixtures.PROFILE);
+  }
+
+  @Test
+  void aSiteDirectoryReplacesTheShippedProfileOfTheSameName() throws IOException {
+    ObjectNode edited = defaultJson();
+    edited.put("description", "Our EHR, which files pathology as documents.");
+    write(edited);
+
+    assertThat(MappingProfiles.loadFrom(dir))
+        .containsOnlyKeys("r4-default")
+        .extractingByKey("r4-default")
+        .extracting(MappingProfile::description)
+        .isEqualTo("Our EHR, which files pathology as documents.");
+  }
+
+  @Test
+  void writeBackIsReservedAndKeptAsIs() throws IOException {
+    ObjectNode edited = defaultJson();
+    edited.putObject("writeBack").put("taskOutput", "later");
+    write(edited);
+
+    assertThat(
+            MappingProfiles.loadFrom(dir).get("r4-default").writeBack().get("taskOutput").asText())
+        .isEqualTo("later");
+  }
+
+  @Test
+  void unknownOrUnsafeNamesAreRefused() {
+    assertThatThrownBy(() -> MappingProfiles.load("epic"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("secondlook/mappings/epic.json");
+    assertThatThrownBy(() -> MappingProfiles.load("../terminology/CodeSystem-packet-item"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not a mapping profile name");
+  }
+
+  /** Each case edits one field of the shipped file; the error must name that field and why. */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = ';',
+      value = {
+        "unknown packet item; /classification/2/item; \"pathology-reprt\"; classification[2].item;"
+            + " unknown packet item 'pathology-reprt'",
+        "unknown resource type; /searches/1/resourceType; \"Conditon\"; searches[1].resourceType;"
+            + " unknown resource type 'Conditon'",
+        "unknown rule resource type; /classification/6/resourceType; \"ImagingStudie\";"
+            + " classification[6].resourceType; unknown resource type 'ImagingStudie'",
+        "unparseable FHIRPath; /classification/0/where; \"Condition.stage.exists(\";"
+            + " classification[0].where; is not valid FHIRPath",
+        "misspelt element; /classification/2/codePaths/0; \"DiagnosticReport.cod\";"
+            + " classification[2].codePaths[0]; The name 'cod' is not valid",
+        "code path yields text; /classification/1/codePaths/0; \"Observation.code.text\";"
+            + " classification[1].codePaths[0]; not Coding or CodeableConcept",
+        "where is not boolean; /classification/10/where; \"CarePlan.status\";"
+            + " classification[10].where; not boolean",
+        "follow yields no reference; /searches/4/follow/0; \"DiagnosticReport.status\";"
+            + " searches[4].follow[0]; not Reference or Attachment",
+        "query without patient; /searches/1/query; \"_count=100\"; searches[1].query;"
+            + " has no {patient}",
+        "unknown placeholder; /searches/1/query; \"patient={patient}&date=ge{since}\";"
+            + " searches[1].query; unknown placeholder {since}",
+        "unknown search parameter; /searches/10/query; \"patiet={patient}\"; searches[10].query;"
+            + " Specimen has no search parameter 'patiet'",
+        "read of another type; /searches/0/resourceType; \"Practitioner\";"
+            + " searches[0].interaction; only Patient can be read",
+        "item on a type that cannot carry it; /classification/6/item; \"pathology-report\";"
+            + " classification[6].resourceType; is carried by [DiagnosticReport, DocumentReference],"
+            + " not ImagingStudy",
+        "codes with match any; /classification/10/codePaths; [\"CarePlan.category\"];"
+            + " classification[10].codePaths; must be left out with \"match\": \"any\"",
+        "code rule without paths; /classification/12/codePaths; []; classification[12].codePaths;"
+            + " missing; a rule without codes says \"match\": \"any\"",
+        "unknown match; /classification/10/match; \"anything\"; classification[10].match;"
+            + " not one of the values accepted",
+        "unknown condition; /conditions/surgery/resourceType; \"Procedur\";"
+            + " conditions.surgery.resourceType; unknown resource type 'Procedur'",
+        "condition without a value set; /conditions/surgery/valueSet; null;"
+            + " conditions.surgery.valueSet; missing",
+        "name not the file's; /name; \"r4-other\"; name; a profile is found by its file name",
+        "no searches; /searches; []; searches; lists no search",
+      })
+  void anInvalidFileIsRefusedNamingTheFileFieldAndProblem(
+      String description, String pointer, String value, String field, String problem)
+      throws IOException {
+    ObjectNode edited = defaultJson();
+    set(edited, pointer, JSON.readTree(value));
+    write(edited);
+
+    assertInvalid(field, problem);
+  }
+
+  @Test
+  void aMisspeltFieldIsNamed() throws IOException {
+    ObjectNode edited = defaultJson();
+    ObjectNode search = (ObjectNode) edited.at("/searches/1");
+    search.set("qurey", search.remove("query"));
+    write(edited);
+
+    assertInvalid("searches[1].qurey", "unknown field; the fields here are");
+  }
+
+  @Test
+  void aConditionNoItemUsesIsNamed() throws IOException {
+    ObjectNode edited = defaultJson();
+    ((ObjectNode) edited.get("conditions")).set("chemotherapy", edited.at("/conditions/surgery"));
+    write(edited);
+
+    assertInvalid("conditions.chemotherapy", "no packet item is required when 'chemotherapy'");
+  }
+
+  @Test
+  void aMissingConditionNamesTheItemsItDecides() throws IOException {
+    ObjectNode edited = defaultJson();
+    edited.remove("conditions");
+    write(edited);
+
+    assertInvalid("conditions", "says nothing about 'surgery', which decides whether");
+  }
+
+  @Test
+  void aDuplicatedFieldIsRefused() throws IOException {
+    Files.writeString(
+        dir.resolve("r4-default.json"), "{\"name\": \"r4-default\", \"name\": \"other\"}");
+
+    assertInvalid("line 1, column 30", "Duplicate field 'name'");
+  }
+
+  @Test
+  void brokenJsonIsRefusedWithItsLine() throws IOException {
+    Files.writeString(dir.resolve("r4-default.json"), "{\n  \"name\": \"r4-default\",\n  ]");
+
+    assertInvalid("line 3, column 3", "not valid JSON");
+  }
+
+  @Test
+  void anItemWithoutValueSetNeedsOneNamed() throws IOException {
+    ObjectNode edited = defaultJson();
+    ((ArrayNode) edited.get("classification"))
+        .addObject()
+        .put("item", "patient-questions")
+        .put("resourceType", "QuestionnaireResponse")
+        .putArray("codePaths")
+        .add("QuestionnaireResponse.item.answer.value");
+    write(edited);
+
+    assertInvalid("classification[13].valueSet", "patient-questions has no value-set");
+  }
+
+  @Test
+  void theErrorCarriesFileAndField() throws IOException {
+    ObjectNode edited = defaultJson();
+    set(edited, "/classification/2/item", JSON.readTree("\"biopsy\""));
+    write(edited);
+
+    assertThatThrownBy(() -> MappingProfiles.loadFrom(dir))
+        .isInstanceOfSatisfying(
+            InvalidMappingException.class,
+            e -> {
+              assertThat(e.file()).isEqualTo("r4-default.json");
+              assertThat(e.field()).isEqualTo("classification[2].item");
+              assertThat(e.getMessage())
+                  .startsWith("r4-default.json: classification[2].item: unknown packet item");
+            });
+  }
+
+  private void assertInvalid(String field, String problem) {
+    assertThatThrownBy(() -> MappingProfiles.loadFrom(dir))
+        .isInstanceOf(InvalidMappingException.class)
+        .hasMessageContaining("r4-default.json: " + field + ": ")
+        .hasMessageContaining(problem);
+  }
+
+  private static ObjectNode defaultJson() throws IOException {
+    try (InputStream in =
+        MappingProfilesTest.class
+            .getClassLoader()
+            .getResourceAsStream("secondlook/mappings/r4-default.json")) {
+      return (ObjectNode) JSON.readTree(in);
+    }
+  }
+
+  private static void set(ObjectNode root, String pointer, JsonNode value) {
+    JsonPointer path = JsonPointer.compile(pointer);
+    JsonNode parent = root.at(path.head());
+    String last = path.last().getMatchingProperty();
+    if (parent instanceof ArrayNode array) {
+      array.set(path.last().getMatchingIndex(), value);
+    } else {
+      ((ObjectNode) parent).set(last, value);
+    }
+  }
+
+  private void write(JsonNode profile) throws IOException {
+    Files.writeString(
+        dir.resolve("r4-default.json"),
+        JSON.writerWithDefaultPrettyPrinter().writeValueAsString(profile),
+        StandardCharsets.UTF_8);
+  }
+}
