@@ -38,6 +38,7 @@ public final class TerminologyContent {
   public static final String SURGICAL_PROCEDURE_VALUE_SET = BASE + "ValueSet/surgical-procedure";
   public static final String PACKET_ITEM_TO_LOINC = BASE + "ConceptMap/packet-item-to-loinc";
   public static final String PATIENT_QUESTIONNAIRE = BASE + "Questionnaire/patient-questions";
+  public static final String REFERRAL_PROGRESS_SYSTEM = BASE + "CodeSystem/referral-progress";
 
   private TerminologyContent() {}
 

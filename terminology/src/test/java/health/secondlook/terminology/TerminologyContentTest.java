@@ -19,6 +19,7 @@ class TerminologyContentTest {
         .extracting(TerminologyContentTest::typeAndId)
         .containsExactly(
             "CodeSystem-packet-item",
+            "CodeSystem-referral-progress",
             "CodeSystem-review-outcome",
             "ValueSet-packet-item-blood-tests",
             "ValueSet-packet-item-diagnosis-stage",
