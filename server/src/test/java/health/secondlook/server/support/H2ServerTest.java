@@ -20,12 +20,17 @@ import org.springframework.test.context.ContextConfiguration;
 @ContextConfiguration(initializers = H2ServerTest.FreshDataDirectory.class)
 public @interface H2ServerTest {
 
-  /** Points {@code secondlook.data-dir} at a new temporary directory. */
+  /**
+   * Points {@code secondlook.data-dir} at a new temporary directory and the configured EHRs at the
+   * {@link TestEhrs}.
+   */
   class FreshDataDirectory
       implements ApplicationContextInitializer<ConfigurableApplicationContext> {
     @Override
     public void initialize(ConfigurableApplicationContext context) {
-      TestPropertyValues.of("secondlook.data-dir=" + TestDataDirectories.fresh()).applyTo(context);
+      TestPropertyValues.of(TestEhrs.get().properties())
+          .and("secondlook.data-dir=" + TestDataDirectories.fresh())
+          .applyTo(context);
     }
   }
 }

@@ -1,0 +1,87 @@
+package health.secondlook.server.pull;
+
+import static health.secondlook.terminology.TerminologyContent.PACKET_ITEM_SYSTEM;
+
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import health.secondlook.mappings.CompletenessReport;
+import java.util.Date;
+import org.hl7.fhir.r4.model.CodeType;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Composition;
+import org.hl7.fhir.r4.model.Narrative;
+import org.hl7.fhir.r4.model.Reference;
+import org.springframework.stereotype.Component;
+
+/**
+ * Stores a pull's {@link CompletenessReport} as a Composition the referring team can read: one
+ * section per packet item, with the records that satisfy it, or why it matters that it is missing.
+ * Sections carry the item's status as a machine-readable extension.
+ */
+@Component
+class CompletenessReportWriter {
+
+  static final String ITEM_STATUS_EXTENSION =
+      "https://secondlook.health/fhir/StructureDefinition/packet-item-status";
+  private static final String EMPTY_REASON_SYSTEM =
+      "http://terminology.hl7.org/CodeSystem/list-empty-reason";
+
+  private final IFhirResourceDao<Composition> compositions;
+
+  CompletenessReportWriter(DaoRegistry daoRegistry) {
+    this.compositions = daoRegistry.getResourceDao(Composition.class);
+  }
+
+  /** Stores the report for a referral; the report's references are to SecondLook's copies. */
+  Composition write(
+      String id, CompletenessReport report, Reference patient, Reference serviceRequest) {
+    Composition composition = new Composition();
+    composition.setId(id);
+    composition.setStatus(Composition.CompositionStatus.FINAL);
+    composition.setType(
+        new CodeableConcept().setText("Second-opinion records completeness report"));
+    composition.setSubject(patient);
+    composition.setDate(new Date());
+    composition.addAuthor().setDisplay("SecondLook");
+    composition.setTitle(
+        report.complete()
+            ? "Records complete for a second opinion"
+            : "Records incomplete: " + report.missing().size() + " item(s) missing");
+    composition.addEvent().addDetail(serviceRequest);
+    for (CompletenessReport.Item item : report.items()) {
+      Composition.SectionComponent section = composition.addSection();
+      section.setTitle(item.display());
+      section.getCode().addCoding().setSystem(PACKET_ITEM_SYSTEM).setCode(item.code());
+      section.addExtension(ITEM_STATUS_EXTENSION, new CodeType(item.status().code()));
+      item.resources().forEach(r -> section.addEntry(new Reference(r)));
+      if (item.resources().isEmpty()) {
+        String reason =
+            item.status() == CompletenessReport.Status.NOT_APPLICABLE ? "notasked" : "unavailable";
+        section.setEmptyReason(new CodeableConcept(new Coding(EMPTY_REASON_SYSTEM, reason, null)));
+      }
+      section.setText(narrative(item));
+    }
+    compositions.update(composition, new SystemRequestDetails());
+    return composition;
+  }
+
+  private static Narrative narrative(CompletenessReport.Item item) {
+    String text =
+        switch (item.status()) {
+          case PRESENT -> "Present: " + item.resources().size() + " record(s).";
+          case MISSING -> "Missing. " + item.rationale();
+          case NOT_AVAILABLE -> "Not available. " + item.rationale();
+          case NOT_APPLICABLE -> "Not required for this patient.";
+        };
+    Narrative narrative = new Narrative().setStatus(Narrative.NarrativeStatus.GENERATED);
+    narrative.setDivAsString(
+        "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>" + escape(text) + "</p></div>");
+    return narrative;
+  }
+
+  private static String escape(String text) {
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+  }
+}

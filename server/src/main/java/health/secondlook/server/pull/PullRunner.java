@@ -1,0 +1,239 @@
+package health.secondlook.server.pull;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.context.RuntimeResourceDefinition;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import health.secondlook.mappings.CompletenessReport;
+import health.secondlook.mappings.MappingProfile;
+import health.secondlook.mappings.ReferenceFollower;
+import health.secondlook.server.ehr.EhrDirectory;
+import health.secondlook.server.ehr.EhrEndpoint;
+import health.secondlook.server.referral.ReferralTasks;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.camel.Exchange;
+import org.apache.camel.Handler;
+import org.apache.camel.Header;
+import org.apache.camel.ProducerTemplate;
+import org.hl7.fhir.r4.model.Binary;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.Task;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Pulls one referral's records for the {@code pull-referral} route: runs the mapping profile's
+ * searches in parallel, follows the references the packet needs (in rounds, each in parallel),
+ * keeps only what belongs to the referral's patient, stores it, assesses completeness and records
+ * the outcome on the referral Task.
+ */
+@Component
+class PullRunner {
+
+  private static final Logger log = LoggerFactory.getLogger(PullRunner.class);
+
+  private final IFhirResourceDao<Task> tasks;
+  private final EhrDirectory ehrs;
+  private final PullMappings mappings;
+  private final ProducerTemplate producer;
+  private final PulledRecordStore store;
+  private final CompletenessReportWriter reports;
+  private final RunningPulls running;
+  private final PullProperties properties;
+  private final FhirContext fhirContext = FhirContext.forR4Cached();
+
+  PullRunner(
+      DaoRegistry daoRegistry,
+      EhrDirectory ehrs,
+      PullMappings mappings,
+      ProducerTemplate producer,
+      PulledRecordStore store,
+      CompletenessReportWriter reports,
+      RunningPulls running,
+      PullProperties properties) {
+    this.tasks = daoRegistry.getResourceDao(Task.class);
+    this.ehrs = ehrs;
+    this.mappings = mappings;
+    this.producer = producer;
+    this.store = store;
+    this.reports = reports;
+    this.running = running;
+    this.properties = properties;
+  }
+
+  @Handler
+  void run(@Header(PullRoutes.TASK_ID_HEADER) String taskId) {
+    Task task = read(taskId);
+    String ehrName = ReferralTasks.sourceEhr(task);
+    String patientId = ReferralTasks.sourcePatient(task);
+    EhrEndpoint ehr =
+        ehrs.find(ehrName)
+            .orElseThrow(
+                () -> new IllegalStateException("EHR '" + ehrName + "' is no longer configured"));
+    PullMappings.Engine engine = mappings.forProfile(ehr.mapping());
+    PullProgress progress = running.start(taskId);
+
+    Map<String, Resource> pulled = new LinkedHashMap<>();
+    List<EhrRequest> requests = searches(engine.profile(), ehrName, patientId);
+    for (int round = 0; !requests.isEmpty() && round <= properties.maxReferenceRounds(); round++) {
+      List<Resource> fresh = new ArrayList<>();
+      for (Resource resource : fetchAll(requests, taskId)) {
+        if (belongsToPatient(resource, patientId, ehr)
+            && pulled.putIfAbsent(PulledResourceMapper.key(resource), resource) == null) {
+          fresh.add(resource);
+        }
+      }
+      recordProgress(taskId, progress.describe());
+      requests = references(fresh, engine.follower(), ehr, pulled.keySet());
+    }
+
+    Reference patient = new Reference("Patient/" + LocalIds.of(ehrName, patientId));
+    List<Resource> local =
+        store.store(
+            ehrName, ehr.baseUrl().toString(), pulled.values(), "pulled-" + taskId, patient);
+    CompletenessReport report = engine.assessor().assess(local, true);
+    reports.write("completeness-" + taskId, report, patient, task.getFocus());
+    finish(taskId, report, local.size());
+  }
+
+  /** Marks the referral failed, with a reason a person can act on. */
+  @Handler
+  void failed(@Header(PullRoutes.TASK_ID_HEADER) String taskId, Exchange exchange) {
+    Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+    running.finish(taskId);
+    Task task = read(taskId);
+    String reason =
+        "Records could not be pulled from EHR '%s' for %s: %s. Check that the EHR is reachable and accepts SecondLook's credentials, then run Task/%s/$rerun-pull."
+            .formatted(
+                ReferralTasks.sourceEhr(task),
+                task.getFocus().getReference(),
+                explain(failure),
+                taskId);
+    log.warn("Pull of Task/{} failed: {}", taskId, reason, failure);
+    task.setStatus(Task.TaskStatus.FAILED);
+    task.getStatusReason().setText(reason);
+    ReferralTasks.setProgress(task, ReferralTasks.PULL_FAILED, reason);
+    tasks.update(task, new SystemRequestDetails());
+  }
+
+  private List<Resource> fetchAll(List<EhrRequest> requests, String taskId) {
+    List<?> perRequest =
+        producer.requestBodyAndHeader(
+            PullRoutes.FETCH_ALL, requests, PullRoutes.TASK_ID_HEADER, taskId, List.class);
+    List<Resource> all = new ArrayList<>();
+    for (Object resources : perRequest) {
+      ((List<?>) resources).forEach(r -> all.add((Resource) r));
+    }
+    return all;
+  }
+
+  private static List<EhrRequest> searches(MappingProfile profile, String ehr, String patientId) {
+    return profile.searches().stream()
+        .map(
+            s ->
+                s.interaction() == MappingProfile.Interaction.READ
+                    ? EhrRequest.read(ehr, s.request(patientId))
+                    : EhrRequest.search(ehr, s.request(patientId)))
+        .toList();
+  }
+
+  /** Reads of the referenced resources not pulled yet that live at this EHR. */
+  private List<EhrRequest> references(
+      List<Resource> fresh, ReferenceFollower follower, EhrEndpoint ehr, Set<String> pulled) {
+    String base = ehr.baseUrl().toString().replaceAll("/+$", "") + "/";
+    Set<String> wanted = new LinkedHashSet<>();
+    for (Resource resource : fresh) {
+      for (ReferenceFollower.Target target : follower.targets(resource)) {
+        String reference = target.reference();
+        if (reference.startsWith(base)) {
+          reference = reference.substring(base.length());
+        }
+        IdType id = new IdType(reference).toVersionless();
+        if (reference.contains("://") || !id.hasResourceType() || !id.hasIdPart()) {
+          continue; // another server's resource, or contained: not ours to fetch
+        }
+        if (target.fitsWithin(ehr.limits().maxBinaryBytes())) {
+          wanted.add(id.getResourceType() + "/" + id.getIdPart());
+        }
+      }
+    }
+    wanted.removeAll(pulled);
+    return wanted.stream()
+        .map(key -> EhrRequest.read(ehr.name(), key))
+        .collect(Collectors.toList());
+  }
+
+  /**
+   * Nothing of another patient enters SecondLook: a resource in the Patient compartment must be in
+   * this patient's. Attachments over the EHR's size limit stay behind as references.
+   */
+  private boolean belongsToPatient(Resource resource, String patientId, EhrEndpoint ehr) {
+    if (resource instanceof Binary binary) {
+      return binary.getData() == null || binary.getData().length <= ehr.limits().maxBinaryBytes();
+    }
+    if ("Patient".equals(resource.fhirType())) {
+      return patientId.equals(resource.getIdPart());
+    }
+    RuntimeResourceDefinition definition = fhirContext.getResourceDefinition(resource);
+    if (definition.getSearchParamsForCompartmentName("Patient").isEmpty()) {
+      return true; // Practitioner, Organization, Endpoint...: shared, not patient data
+    }
+    return fhirContext
+        .newTerser()
+        .isSourceInCompartmentForTarget("Patient", resource, new IdType("Patient", patientId));
+  }
+
+  private void recordProgress(String taskId, String text) {
+    Task task = read(taskId);
+    ReferralTasks.setProgress(task, ReferralTasks.PULLING, text);
+    tasks.update(task, new SystemRequestDetails());
+  }
+
+  private void finish(String taskId, CompletenessReport report, int count) {
+    running.finish(taskId);
+    Task task = read(taskId);
+    ReferralTasks.setOutput(
+        task, ReferralTasks.PULLED_RECORDS_OUTPUT, new Reference("List/pulled-" + taskId));
+    ReferralTasks.setOutput(
+        task,
+        ReferralTasks.COMPLETENESS_REPORT_OUTPUT,
+        new Reference("Composition/completeness-" + taskId));
+    if (report.complete()) {
+      ReferralTasks.setProgress(
+          task, ReferralTasks.RECORDS_COMPLETE, "Records complete: " + count + " pulled");
+    } else {
+      String missing =
+          report.missing().stream()
+              .map(CompletenessReport.Item::display)
+              .collect(Collectors.joining(", "));
+      ReferralTasks.setProgress(
+          task,
+          ReferralTasks.RECORDS_INCOMPLETE,
+          "Records incomplete (" + count + " pulled). Missing: " + missing);
+    }
+    tasks.update(task, new SystemRequestDetails());
+  }
+
+  private Task read(String taskId) {
+    return tasks.read(new IdType("Task", taskId), new SystemRequestDetails());
+  }
+
+  private static String explain(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof PullRequestFailedException) {
+        return t.getMessage();
+      }
+    }
+    return health.secondlook.server.ehr.EhrFailures.describe(failure);
+  }
+}

@@ -1,0 +1,56 @@
+package health.secondlook.server.referral;
+
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
+import java.util.Set;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Task;
+import org.springframework.stereotype.Component;
+
+/**
+ * Queues a referral's records pull again: after the referrer added missing records, or after a
+ * failed pull once the EHR is back. A pull already waiting or running is left alone.
+ */
+@Component
+class PullRequeue {
+
+  private static final Set<String> FINISHED_PULLS =
+      Set.of(
+          ReferralTasks.RECORDS_COMPLETE,
+          ReferralTasks.RECORDS_INCOMPLETE,
+          ReferralTasks.PROCEEDING_INCOMPLETE,
+          ReferralTasks.PULL_FAILED);
+
+  private final IFhirResourceDao<Task> tasks;
+
+  PullRequeue(DaoRegistry daoRegistry) {
+    this.tasks = daoRegistry.getResourceDao(Task.class);
+  }
+
+  Task requeue(IdType taskId) {
+    Task task = tasks.read(taskId.toVersionless(), new SystemRequestDetails());
+    String progress = ReferralTasks.progress(task).orElse("none");
+    if (!FINISHED_PULLS.contains(progress)) {
+      OperationOutcome outcome = new OperationOutcome();
+      String message =
+          "Task/%s: its records pull is '%s'; it can be run again only once finished"
+              .formatted(taskId.getIdPart(), progress);
+      outcome
+          .addIssue()
+          .setSeverity(OperationOutcome.IssueSeverity.ERROR)
+          .setCode(OperationOutcome.IssueType.BUSINESSRULE)
+          .setDiagnostics(message);
+      throw new PreconditionFailedException(message, outcome);
+    }
+    if (task.getStatus() == Task.TaskStatus.FAILED) {
+      task.setStatus(Task.TaskStatus.REQUESTED);
+      task.setStatusReason(null);
+    }
+    ReferralTasks.setProgress(task, ReferralTasks.PULL_QUEUED, "Pull queued again");
+    tasks.update(task, new SystemRequestDetails());
+    return tasks.read(taskId.toVersionless(), new SystemRequestDetails());
+  }
+}

@@ -1,0 +1,82 @@
+package health.secondlook.server.support;
+
+import health.secondlook.sandbox.SyntheticCancerPatients;
+import health.secondlook.sandbox.SyntheticPatient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+/**
+ * The referring EHRs every server test can pull from, started once per test JVM:
+ *
+ * <ul>
+ *   <li>{@value #SANDBOX}: the synthetic cancer patients, searched 5 results a page;
+ *   <li>{@value #FLAKY}: its own patients, 30% of requests failing (500, too slow, dropped);
+ *   <li>{@value #DOWN}: nothing listening.
+ * </ul>
+ */
+public final class TestEhrs {
+
+  public static final String SANDBOX = "sandbox";
+  public static final String FLAKY = "flaky";
+  public static final String DOWN = "down";
+  public static final int FLAKY_PATIENTS = 6;
+
+  /** A sandbox patient no test pulls to completion first, for the open-referral check. */
+  public static final String SPARE_PATIENT = "spare-1";
+
+  private static TestEhrs instance;
+
+  public final TestEhr sandbox;
+  public final TestEhr flaky;
+  public final String downBaseUrl;
+
+  private TestEhrs() {
+    List<SyntheticPatient> sandboxPatients = new ArrayList<>(SyntheticCancerPatients.all());
+    sandboxPatients.add(SyntheticCancerPatients.withVolume(SPARE_PATIENT, 30));
+    sandbox = TestEhr.start(5, sandboxPatients, null);
+    flaky =
+        TestEhr.start(
+            5, flakyPatients(), new FaultInjection(0.30, Duration.ofMillis(1500), 20261125L));
+    downBaseUrl = TestEhr.unreachableBaseUrl();
+  }
+
+  public static synchronized TestEhrs get() {
+    if (instance == null) {
+      instance = new TestEhrs();
+    }
+    return instance;
+  }
+
+  public static String flakyPatientId(int i) {
+    return "flaky-" + i;
+  }
+
+  private static List<SyntheticPatient> flakyPatients() {
+    return new ArrayList<>(
+        IntStream.rangeClosed(1, FLAKY_PATIENTS)
+            .mapToObj(i -> SyntheticCancerPatients.withVolume(flakyPatientId(i), 40))
+            .toList());
+  }
+
+  /** SecondLook settings that point at these EHRs, with retry limits short enough for tests. */
+  public Map<String, String> properties() {
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put("secondlook.ehrs." + SANDBOX + ".base-url", sandbox.baseUrl());
+    p.put("secondlook.ehrs." + FLAKY + ".base-url", flaky.baseUrl());
+    p.put("secondlook.ehrs." + FLAKY + ".limits.read-timeout", "1s");
+    p.put("secondlook.ehrs." + FLAKY + ".limits.max-attempts", "12");
+    p.put("secondlook.ehrs." + FLAKY + ".limits.initial-backoff", "20ms");
+    p.put("secondlook.ehrs." + FLAKY + ".limits.max-backoff", "200ms");
+    p.put("secondlook.ehrs." + DOWN + ".base-url", downBaseUrl);
+    p.put("secondlook.ehrs." + DOWN + ".limits.max-attempts", "3");
+    p.put("secondlook.ehrs." + DOWN + ".limits.initial-backoff", "20ms");
+    p.put("secondlook.ehrs." + DOWN + ".limits.max-backoff", "100ms");
+    p.put("secondlook.recipients.tumour-board.display", "Regional sarcoma and breast tumour board");
+    p.put("secondlook.pull.poll-interval", "200ms");
+    return p;
+  }
+}
