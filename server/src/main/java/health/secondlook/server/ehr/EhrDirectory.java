@@ -15,7 +15,14 @@ public class EhrDirectory {
   private final Map<String, EhrEndpoint> endpoints = new TreeMap<>();
 
   EhrDirectory(Environment env) {
-    for (String name : new String[] {"sandbox", "flaky", "down"}) {
+    for (String name :
+        org.springframework.boot.context.properties.bind.Binder.get(env)
+            .bind(
+                "secondlook.ehrs",
+                org.springframework.boot.context.properties.bind.Bindable.mapOf(
+                    String.class, Object.class))
+            .orElse(Map.of())
+            .keySet()) {
       String base = env.getProperty("secondlook.ehrs." + name + ".base-url");
       if (base == null) continue;
       String p = "secondlook.ehrs." + name + ".limits.";

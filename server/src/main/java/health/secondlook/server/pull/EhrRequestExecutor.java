@@ -62,7 +62,9 @@ class EhrRequestExecutor {
     Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
     int attempt = exchange.getIn().getHeader(ATTEMPT_HEADER, 0, Integer.class);
     int maxAttempts = ehrs.find(request.ehr()).orElseThrow().limits().maxAttempts();
-    return attempt + 1 < maxAttempts && EhrFailures.isRetryable(failure);
+    return attempt + 1 < maxAttempts
+        && EhrFailures.isRetryable(failure)
+        && !exchange.getContext().isStopping();
   }
 
   private static IBaseResource send(IGenericClient client, EhrRequest request) {

@@ -111,6 +111,11 @@ class PullRunner {
   void failed(@Header(PullRoutes.TASK_ID_HEADER) String taskId, Exchange exchange) {
     Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
     running.finish(taskId);
+    if (exchange.getContext().isStopping()) {
+      // Shutting down is not the EHR's fault: the Task stays "pulling" and resumes at next start.
+      log.info("Pull of Task/{} interrupted by shutdown; it resumes at the next start", taskId);
+      return;
+    }
     Task task = read(taskId);
     String reason =
         "Records could not be pulled from EHR '%s' for %s: %s. Check that the EHR is reachable and accepts SecondLook's credentials, then run Task/%s/$rerun-pull."
