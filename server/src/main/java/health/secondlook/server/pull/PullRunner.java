@@ -83,9 +83,11 @@ class PullRunner {
     PullMappings.Engine engine = mappings.forProfile(ehr.mapping());
     PullProgress progress = running.start(taskId);
 
+    long started = System.nanoTime();
     Map<String, Resource> pulled = new LinkedHashMap<>();
     List<EhrRequest> requests = searches(engine.profile(), ehrName, patientId);
-    for (int round = 0; !requests.isEmpty() && round <= properties.maxReferenceRounds(); round++) {
+    int round = 0;
+    for (; !requests.isEmpty() && round <= properties.maxReferenceRounds(); round++) {
       List<Resource> fresh = new ArrayList<>();
       for (Resource resource : fetchAll(requests, taskId)) {
         if (belongsToPatient(resource, patientId, ehr)

@@ -98,10 +98,16 @@ public final class Referrals {
 
   /** Waits until the referral's pull has ended one way or another, and returns its Task. */
   public static Task awaitPullEnd(IGenericClient fhir, String taskId, Duration atMost) {
+    return awaitPullEnd(fhir, taskId, atMost, Duration.ofMillis(200));
+  }
+
+  public static Task awaitPullEnd(
+      IGenericClient fhir, String taskId, Duration atMost, Duration pollInterval) {
     Set<String> ends = Set.of("records-complete", "records-incomplete", "pull-failed");
     return await()
         .atMost(atMost)
-        .pollInterval(Duration.ofMillis(200))
+        .pollDelay(Duration.ZERO)
+        .pollInterval(pollInterval)
         .until(
             () -> fhir.read().resource(Task.class).withId(taskId).execute(),
             t -> ends.contains(progress(t)));
