@@ -123,7 +123,8 @@ public final class SmartBackendServicesClient {
             .defaultStatusHandler(new OAuth2ErrorResponseErrorHandler())
             .build());
     NimbusJwtClientAuthenticationParametersConverter<OAuth2ClientCredentialsGrantRequest>
-        assertion = new NimbusJwtClientAuthenticationParametersConverter<>(r -> signingKey());
+        assertion =
+            new NimbusJwtClientAuthenticationParametersConverter<>(r -> registration.signingKey());
     assertion.setJwtClientAssertionCustomizer(
         context -> {
           context.getHeaders().type("JWT");
@@ -245,10 +246,6 @@ public final class SmartBackendServicesClient {
           null);
     }
     return URI.create(url);
-  }
-
-  private JWK signingKey() {
-    return registration.signingKey();
   }
 
   /** Token endpoint overloaded, failing or unreachable: worth another try. Refusals are not. */
