@@ -4,6 +4,7 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.autoconfigure.elasticsearch.ElasticsearchRestClientAutoConfiguration;
 import org.springframework.boot.autoconfigure.flyway.FlywayAutoConfiguration;
+import org.springframework.boot.autoconfigure.security.servlet.UserDetailsServiceAutoConfiguration;
 import org.springframework.boot.autoconfigure.thymeleaf.ThymeleafAutoConfiguration;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
@@ -12,12 +13,14 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
  * through a complete signed packet, to the specialist's review written back into the EHR.
  */
 // HAPI brings Elasticsearch, Flyway and Thymeleaf onto the classpath; SecondLook uses none of
-// them directly, and HAPI's own schema handling owns the database.
+// them directly, and HAPI's own schema handling owns the database. Spring Security is there for
+// the SMART client towards EHRs; it must not invent a user with a generated password.
 @SpringBootApplication(
     exclude = {
       ElasticsearchRestClientAutoConfiguration.class,
       FlywayAutoConfiguration.class,
-      ThymeleafAutoConfiguration.class
+      ThymeleafAutoConfiguration.class,
+      UserDetailsServiceAutoConfiguration.class
     })
 @ConfigurationPropertiesScan
 public class SecondLookApplication {

@@ -169,7 +169,7 @@ class PullRunner {
         if (reference.contains("://") || !id.hasResourceType() || !id.hasIdPart()) {
           continue; // another server's resource, or contained: not ours to fetch
         }
-        if (target.fitsWithin(ehr.limits().maxBinaryBytes())) {
+        if (target.fitsWithin(ehr.limits().maxBinaryBytes().toBytes())) {
           wanted.add(id.getResourceType() + "/" + id.getIdPart());
         }
       }
@@ -186,7 +186,8 @@ class PullRunner {
    */
   private boolean belongsToPatient(Resource resource, String patientId, EhrEndpoint ehr) {
     if (resource instanceof Binary binary) {
-      return binary.getData() == null || binary.getData().length <= ehr.limits().maxBinaryBytes();
+      return binary.getData() == null
+          || binary.getData().length <= ehr.limits().maxBinaryBytes().toBytes();
     }
     if ("Patient".equals(resource.fhirType())) {
       return patientId.equals(resource.getIdPart());
