@@ -203,7 +203,6 @@ class PullBenchmark {
   private static ConfigurableApplicationContext start(String... arguments) {
     List<String> all = new ArrayList<>(Arrays.asList(arguments));
     all.add("--secondlook.data-dir=" + TestDataDirectories.fresh());
-    all.add("--logging.level.root=WARN");
     return new SpringApplicationBuilder(SecondLookApplication.class)
         .run(all.toArray(String[]::new));
   }
