@@ -66,7 +66,11 @@ class ReferralService {
       return replay.get();
     }
     SourcePatientLookup.Found patient = patients.lookUp(request.source(), request.patientId());
-    findOpen("Patient/" + patient.localId()).ifPresent(open -> refuseDuplicate(open, request));
+    Optional<Task> open = findOpen("Patient/" + patient.localId());
+    if (open.isPresent()) {
+      // The same request sent twice at once: the other copy may have been stored meanwhile.
+      return findByIdentifier(identifier).orElseThrow(() -> duplicate(open.get(), request));
+    }
 
     Bundle transaction = factory.transaction(request, identifier, patient);
     try {
@@ -95,7 +99,8 @@ class ReferralService {
     return first(tasks, map);
   }
 
-  private static void refuseDuplicate(Task open, SecondOpinionRequest request) {
+  private static ResourceVersionConflictException duplicate(
+      Task open, SecondOpinionRequest request) {
     String message =
         "An open second-opinion referral already exists for patient '%s' at EHR '%s': %s (status %s, focus %s). Add to that referral instead of starting another review."
             .formatted(
@@ -110,7 +115,7 @@ class ReferralService {
         .setSeverity(OperationOutcome.IssueSeverity.ERROR)
         .setCode(OperationOutcome.IssueType.DUPLICATE)
         .setDiagnostics(message);
-    throw new ResourceVersionConflictException(message, outcome);
+    return new ResourceVersionConflictException(message, outcome);
   }
 
   private static <T extends Resource> Optional<T> first(

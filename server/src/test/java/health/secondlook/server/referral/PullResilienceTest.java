@@ -9,8 +9,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import health.secondlook.sandbox.SyntheticCancerPatients;
+import health.secondlook.server.support.FaultInjection;
 import health.secondlook.server.support.FhirClients;
 import health.secondlook.server.support.H2ServerTest;
+import health.secondlook.server.support.RateLimiting;
 import health.secondlook.server.support.TestEhrs;
 import java.time.Duration;
 import java.util.List;
@@ -86,7 +88,30 @@ class PullResilienceTest {
               .toList();
       assertThat(pulledReferences).containsAll(expected).doesNotHaveDuplicates();
     }
-    assertThat(TestEhrs.get().flaky.faults().injected()).isGreaterThan(10);
+    assertThat(TestEhrs.get().flaky.<FaultInjection>faults().injected()).isGreaterThan(10);
+  }
+
+  @Test
+  void retryAfterFromTheEhrIsHonoured() {
+    Task task = task(submit(secondLook(), request(TestEhrs.RATE_LIMITED, "limited-1")));
+
+    Task done = awaitPullEnd(secondLook(), task.getIdPart(), Duration.ofSeconds(60));
+
+    assertThat(progress(done)).isEqualTo("records-complete");
+    List<RateLimiting.Arrival> arrivals =
+        TestEhrs.get().rateLimited.<RateLimiting>faults().arrivals();
+    // The pull's refused request was retried only after the second the EHR asked for, although
+    // the configured backoff is 10 ms.
+    RateLimiting.Arrival refused =
+        arrivals.stream().filter(RateLimiting.Arrival::refused).reduce((a, b) -> b).orElseThrow();
+    RateLimiting.Arrival retried =
+        arrivals.stream()
+            .filter(
+                a ->
+                    !a.refused() && a.uri().equals(refused.uri()) && a.millis() >= refused.millis())
+            .findFirst()
+            .orElseThrow();
+    assertThat(retried.millis() - refused.millis()).isGreaterThanOrEqualTo(950);
   }
 
   /** The default mapping leaves encounters and vital signs at the EHR. */

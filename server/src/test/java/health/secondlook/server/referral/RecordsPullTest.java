@@ -73,6 +73,17 @@ class RecordsPullTest {
     Task done = awaitPullEnd(secondLook(), task.getIdPart(), Duration.ofSeconds(60));
 
     assertThat(progress(done)).isEqualTo("records-complete");
+    Bundle history =
+        secondLook()
+            .history()
+            .onInstance("Task/" + task.getIdPart())
+            .returnBundle(Bundle.class)
+            .execute();
+    assertThat(history.getEntry())
+        .extracting(e -> ((Task) e.getResource()).getBusinessStatus().getText())
+        .as("progress recorded while the pull ran")
+        .anySatisfy(
+            text -> assertThat(text).startsWith("Fetched so far").contains("DiagnosticReport"));
     Set<String> pulled = pulledReferences(done);
     for (Class<? extends Resource> type :
         List.of(DiagnosticReport.class, ImagingStudy.class, CarePlan.class, Observation.class)) {

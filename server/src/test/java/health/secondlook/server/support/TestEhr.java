@@ -10,6 +10,7 @@ import java.net.ServerSocket;
 import java.util.Collection;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
@@ -21,16 +22,16 @@ public final class TestEhr {
 
   private final Server jetty;
   private final SandboxEhr data;
-  private final FaultInjection faults;
+  private final Handler.Wrapper faults;
 
-  private TestEhr(Server jetty, SandboxEhr data, FaultInjection faults) {
+  private TestEhr(Server jetty, SandboxEhr data, Handler.Wrapper faults) {
     this.jetty = jetty;
     this.data = data;
     this.faults = faults;
   }
 
   public static TestEhr start(
-      int pageSize, Collection<SyntheticPatient> patients, FaultInjection faults) {
+      int pageSize, Collection<SyntheticPatient> patients, Handler.Wrapper faults) {
     SandboxEhr data = new SandboxEhr(FhirContext.forR4Cached(), pageSize).seed(patients);
     RestfulServer servlet = new RestfulServer(FhirContext.forR4Cached());
     data.installInto(servlet);
@@ -75,7 +76,9 @@ public final class TestEhr {
     return data;
   }
 
-  public FaultInjection faults() {
-    return faults;
+  /** The misbehaviour in front of this EHR, if any. */
+  @SuppressWarnings("unchecked")
+  public <T extends Handler.Wrapper> T faults() {
+    return (T) faults;
   }
 }

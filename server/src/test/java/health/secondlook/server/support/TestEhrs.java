@@ -15,7 +15,8 @@ import java.util.stream.IntStream;
  * <ul>
  *   <li>{@value #SANDBOX}: the synthetic cancer patients, searched 5 results a page;
  *   <li>{@value #FLAKY}: its own patients, 30% of requests failing (500, too slow, dropped);
- *   <li>{@value #DOWN}: nothing listening.
+ *   <li>{@value #DOWN}: nothing listening;
+ *   <li>{@value #RATE_LIMITED}: answers its first two requests 429 with {@code Retry-After: 1}.
  * </ul>
  */
 public final class TestEhrs {
@@ -23,6 +24,7 @@ public final class TestEhrs {
   public static final String SANDBOX = "sandbox";
   public static final String FLAKY = "flaky";
   public static final String DOWN = "down";
+  public static final String RATE_LIMITED = "rate-limited";
   public static final int FLAKY_PATIENTS = 6;
 
   /** A sandbox patient no test pulls to completion first, for the open-referral check. */
@@ -33,6 +35,7 @@ public final class TestEhrs {
   public final TestEhr sandbox;
   public final TestEhr flaky;
   public final String downBaseUrl;
+  public final TestEhr rateLimited;
 
   private TestEhrs() {
     List<SyntheticPatient> sandboxPatients = new ArrayList<>(SyntheticCancerPatients.all());
@@ -42,6 +45,11 @@ public final class TestEhrs {
         TestEhr.start(
             5, flakyPatients(), new FaultInjection(0.30, Duration.ofMillis(1500), 20261125L));
     downBaseUrl = TestEhr.unreachableBaseUrl();
+    rateLimited =
+        TestEhr.start(
+            5,
+            List.of(SyntheticCancerPatients.withVolume("limited-1", 30)),
+            new RateLimiting(2, Duration.ofSeconds(1)));
   }
 
   public static synchronized TestEhrs get() {
@@ -75,6 +83,9 @@ public final class TestEhrs {
     p.put("secondlook.ehrs." + DOWN + ".limits.max-attempts", "3");
     p.put("secondlook.ehrs." + DOWN + ".limits.initial-backoff", "20ms");
     p.put("secondlook.ehrs." + DOWN + ".limits.max-backoff", "100ms");
+    p.put("secondlook.ehrs." + RATE_LIMITED + ".base-url", rateLimited.baseUrl());
+    p.put("secondlook.ehrs." + RATE_LIMITED + ".limits.initial-backoff", "10ms");
+    p.put("secondlook.ehrs." + RATE_LIMITED + ".limits.max-backoff", "5s");
     p.put("secondlook.recipients.tumour-board.display", "Regional sarcoma and breast tumour board");
     p.put("secondlook.pull.poll-interval", "200ms");
     return p;
