@@ -17,6 +17,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.camel.Exchange;
 import org.apache.camel.Handler;
@@ -41,6 +42,7 @@ import org.springframework.stereotype.Component;
 class PullRunner {
 
   private static final Logger log = LoggerFactory.getLogger(PullRunner.class);
+  private static final Pattern COUNT = Pattern.compile("&?_count=[^&]*");
 
   private final IFhirResourceDao<Task> tasks;
   private final EhrDirectory ehrs;
@@ -85,7 +87,7 @@ class PullRunner {
 
     long started = System.nanoTime();
     Map<String, Resource> pulled = new LinkedHashMap<>();
-    List<EhrRequest> requests = searches(engine.profile(), ehrName, patientId);
+    List<EhrRequest> requests = searches(engine.profile(), ehr, patientId);
     int round = 0;
     for (; !requests.isEmpty() && round <= properties.maxReferenceRounds(); round++) {
       List<Resource> fresh = new ArrayList<>();
@@ -155,14 +157,22 @@ class PullRunner {
     return all;
   }
 
-  private static List<EhrRequest> searches(MappingProfile profile, String ehr, String patientId) {
+  private static List<EhrRequest> searches(
+      MappingProfile profile, EhrEndpoint ehr, String patientId) {
     return profile.searches().stream()
         .map(
             s ->
                 s.interaction() == MappingProfile.Interaction.READ
-                    ? EhrRequest.read(ehr, s.request(patientId))
-                    : EhrRequest.search(ehr, s.request(patientId)))
+                    ? EhrRequest.read(ehr.name(), s.request(patientId))
+                    : EhrRequest.search(
+                        ehr.name(), withPageSize(s.request(patientId), ehr.limits().pageSize())))
         .toList();
+  }
+
+  /** The EHR's configured page size decides {@code _count}, whatever the mapping wrote. */
+  static String withPageSize(String query, int pageSize) {
+    String withoutCount = COUNT.matcher(query).replaceAll("").replace("?&", "?");
+    return withoutCount + (withoutCount.contains("?") ? "&" : "?") + "_count=" + pageSize;
   }
 
   /** Reads of the referenced resources not pulled yet that live at this EHR. */
