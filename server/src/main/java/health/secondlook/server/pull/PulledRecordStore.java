@@ -4,6 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
+import health.secondlook.server.fhir.TransactionEntries;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -48,7 +49,7 @@ class PulledRecordStore {
     for (Resource resource : pulled) {
       Resource copy = mapper.toLocal(resource, keys);
       local.add(copy);
-      put(transaction, copy);
+      TransactionEntries.put(transaction, copy);
     }
     ListResource list = new ListResource();
     list.setId(listId);
@@ -57,7 +58,7 @@ class PulledRecordStore {
     list.setTitle("Records pulled from " + ehrName);
     list.setSubject(patient);
     local.forEach(r -> list.addEntry().setItem(new Reference(r.fhirType() + "/" + r.getIdPart())));
-    put(transaction, list);
+    TransactionEntries.put(transaction, list);
     storeRetryingConflicts(transaction);
     return local;
   }
@@ -77,16 +78,5 @@ class PulledRecordStore {
         }
       }
     }
-  }
-
-  private static void put(Bundle transaction, Resource resource) {
-    String url = resource.fhirType() + "/" + resource.getIdPart();
-    transaction
-        .addEntry()
-        .setFullUrl(url)
-        .setResource(resource)
-        .getRequest()
-        .setMethod(Bundle.HTTPVerb.PUT)
-        .setUrl(url);
   }
 }

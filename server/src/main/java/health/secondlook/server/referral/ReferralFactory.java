@@ -1,5 +1,6 @@
 package health.secondlook.server.referral;
 
+import health.secondlook.server.fhir.TransactionEntries;
 import java.util.Date;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
@@ -48,7 +49,7 @@ class ReferralFactory {
                 patients.existsLocally(patient.localId())
                     ? java.util.Optional.empty()
                     : java.util.Optional.of(placeholder(request, patient.localId())))
-        .ifPresent(p -> put(transaction, p));
+        .ifPresent(p -> TransactionEntries.put(transaction, p));
 
     QuestionnaireResponse questions = request.questions().copy();
     questions.setId((String) null);
@@ -136,17 +137,6 @@ class ReferralFactory {
 
   private static String token(Identifier identifier) {
     return identifier.getSystem() + "|" + identifier.getValue();
-  }
-
-  private static void put(Bundle transaction, Resource resource) {
-    String url = resource.fhirType() + "/" + resource.getIdPart();
-    transaction
-        .addEntry()
-        .setFullUrl(url)
-        .setResource(resource)
-        .getRequest()
-        .setMethod(Bundle.HTTPVerb.PUT)
-        .setUrl(url);
   }
 
   private static String post(Bundle transaction, Resource resource, String ifNoneExist) {
