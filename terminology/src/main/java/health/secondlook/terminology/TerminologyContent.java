@@ -8,9 +8,13 @@ import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.MetadataResource;
 import org.springframework.core.io.Resource;
@@ -58,6 +62,28 @@ public final class TerminologyContent {
     return load(ctx, LOCATION);
   }
 
+  /**
+   * The project's resources with a site's own files from {@code siteDirectory} (named the same way)
+   * replacing those of the same type and id, or adding to them. This is how a site changes, say,
+   * which codes count as a pathology report without rebuilding SecondLook.
+   */
+  public static List<MetadataResource> loadAll(FhirContext ctx, Path siteDirectory) {
+    if (!Files.isDirectory(siteDirectory)) {
+      throw new IllegalStateException("Terminology directory not found: " + siteDirectory);
+    }
+    Map<String, MetadataResource> byTypeAndId = new LinkedHashMap<>();
+    for (MetadataResource resource : loadAll(ctx)) {
+      byTypeAndId.put(resource.fhirType() + "/" + resource.getIdPart(), resource);
+    }
+    String pattern = "file:" + siteDirectory.toAbsolutePath().normalize() + "/*.json";
+    for (MetadataResource resource : load(ctx, pattern)) {
+      byTypeAndId.put(resource.fhirType() + "/" + resource.getIdPart(), resource);
+    }
+    return byTypeAndId.values().stream()
+        .sorted(Comparator.comparingInt(r -> typeOrder(r.fhirType() + "-")))
+        .toList();
+  }
+
   static List<MetadataResource> load(FhirContext ctx, String locationPattern) {
     if (ctx.getVersion().getVersion() != FhirVersionEnum.R4) {
       throw new IllegalArgumentException(
@@ -78,7 +104,10 @@ public final class TerminologyContent {
   }
 
   private static int loadOrder(Resource file) {
-    String name = file.getFilename();
+    return typeOrder(file.getFilename());
+  }
+
+  private static int typeOrder(String name) {
     if (name.startsWith("CodeSystem-")) {
       return 0;
     }

@@ -1,12 +1,10 @@
 package health.secondlook.server.terminology;
 
-import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.jpa.api.model.DaoMethodOutcome;
 import ca.uhn.fhir.jpa.term.api.ITermDeferredStorageSvc;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
-import health.secondlook.terminology.TerminologyContent;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,13 +27,13 @@ class TerminologyInstaller implements SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(TerminologyInstaller.class);
 
-  private final FhirContext fhirContext;
   private final DaoRegistry daoRegistry;
   private final ITermDeferredStorageSvc deferredStorage;
+  private final SiteContent siteContent;
 
   TerminologyInstaller(
-      FhirContext fhirContext, DaoRegistry daoRegistry, ITermDeferredStorageSvc deferredStorage) {
-    this.fhirContext = fhirContext;
+      DaoRegistry daoRegistry, ITermDeferredStorageSvc deferredStorage, SiteContent siteContent) {
+    this.siteContent = siteContent;
     this.daoRegistry = daoRegistry;
     this.deferredStorage = deferredStorage;
   }
@@ -61,7 +59,7 @@ class TerminologyInstaller implements SmartLifecycle {
   public void start() {
     int changed = 0;
     int total = 0;
-    for (IBaseResource resource : TerminologyContent.loadAll(fhirContext)) {
+    for (IBaseResource resource : siteContent.terminology()) {
       if (install(resource)) {
         changed++;
       }
