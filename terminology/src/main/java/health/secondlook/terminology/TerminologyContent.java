@@ -35,6 +35,7 @@ public final class TerminologyContent {
   public static final String REVIEW_OUTCOME_VALUE_SET = BASE + "ValueSet/review-outcome";
   public static final String PACKET_ITEM_SYSTEM = BASE + "CodeSystem/packet-item";
   public static final String PACKET_ITEM_VALUE_SET = BASE + "ValueSet/packet-item";
+  public static final String PACKET_SECTION_SYSTEM = BASE + "CodeSystem/packet-section";
   public static final String SURGICAL_PROCEDURE_VALUE_SET = BASE + "ValueSet/surgical-procedure";
   public static final String PACKET_ITEM_TO_LOINC = BASE + "ConceptMap/packet-item-to-loinc";
   public static final String PATIENT_QUESTIONNAIRE = BASE + "Questionnaire/patient-questions";
