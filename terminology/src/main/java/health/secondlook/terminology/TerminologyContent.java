@@ -41,6 +41,13 @@ public final class TerminologyContent {
   public static final String PATIENT_QUESTIONNAIRE = BASE + "Questionnaire/patient-questions";
   public static final String REFERRAL_PROGRESS_SYSTEM = BASE + "CodeSystem/referral-progress";
 
+  /**
+   * Extension on a completeness report section: the packet item's status ({@code present}, {@code
+   * missing}, {@code not-applicable}, {@code not-available}), read again by packet assembly.
+   */
+  public static final String PACKET_ITEM_STATUS_EXTENSION =
+      BASE + "StructureDefinition/packet-item-status";
+
   private TerminologyContent() {}
 
   /** Canonical URL of the ValueSet saying which codes count as the given packet item. */
