@@ -39,10 +39,18 @@ public final class TerminologyContent {
   public static final String REVIEW_OUTCOME_VALUE_SET = BASE + "ValueSet/review-outcome";
   public static final String PACKET_ITEM_SYSTEM = BASE + "CodeSystem/packet-item";
   public static final String PACKET_ITEM_VALUE_SET = BASE + "ValueSet/packet-item";
+  public static final String PACKET_SECTION_SYSTEM = BASE + "CodeSystem/packet-section";
   public static final String SURGICAL_PROCEDURE_VALUE_SET = BASE + "ValueSet/surgical-procedure";
   public static final String PACKET_ITEM_TO_LOINC = BASE + "ConceptMap/packet-item-to-loinc";
   public static final String PATIENT_QUESTIONNAIRE = BASE + "Questionnaire/patient-questions";
   public static final String REFERRAL_PROGRESS_SYSTEM = BASE + "CodeSystem/referral-progress";
+
+  /**
+   * Extension on a completeness report section: the packet item's status ({@code present}, {@code
+   * missing}, {@code not-applicable}, {@code not-available}), read again by packet assembly.
+   */
+  public static final String PACKET_ITEM_STATUS_EXTENSION =
+      BASE + "StructureDefinition/packet-item-status";
 
   private TerminologyContent() {}
 

@@ -45,6 +45,29 @@ class TerminologyCodesTest {
   }
 
   @Test
+  void packetSectionsAreTheCaseFileInReadingOrder() {
+    assertThat(byUrl(CodeSystem.class, TerminologyContent.PACKET_SECTION_SYSTEM).getConcept())
+        .extracting(ConceptDefinitionComponent::getCode)
+        .containsExactly(
+            "reason-and-questions",
+            "diagnosis-stage",
+            "pathology",
+            "imaging",
+            "laboratory",
+            "treatment-plan",
+            "surgery-discharge",
+            "completeness",
+            "urgency");
+  }
+
+  @Test
+  void referralProgressNamesEveryTaskOutput() {
+    assertThat(byUrl(CodeSystem.class, TerminologyContent.REFERRAL_PROGRESS_SYSTEM).getConcept())
+        .extracting(ConceptDefinitionComponent::getCode)
+        .contains("pulled-records", "completeness-report", "packet");
+  }
+
+  @Test
   void packetItemValueSetExpandsToTheWholeCodeSystem() {
     assertThat(expand(TerminologyContent.PACKET_ITEM_VALUE_SET).getExpansion().getContains())
         .extracting(ValueSetExpansionContainsComponent::getCode)

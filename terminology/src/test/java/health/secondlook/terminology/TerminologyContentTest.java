@@ -19,6 +19,7 @@ class TerminologyContentTest {
         .extracting(TerminologyContentTest::typeAndId)
         .containsExactly(
             "CodeSystem-packet-item",
+            "CodeSystem-packet-section",
             "CodeSystem-referral-progress",
             "CodeSystem-review-outcome",
             "ValueSet-packet-item-blood-tests",
@@ -73,6 +74,7 @@ class TerminologyContentTest {
                 TerminologyContent.REVIEW_OUTCOME_VALUE_SET,
                 TerminologyContent.PACKET_ITEM_SYSTEM,
                 TerminologyContent.PACKET_ITEM_VALUE_SET,
+                TerminologyContent.PACKET_SECTION_SYSTEM,
                 TerminologyContent.SURGICAL_PROCEDURE_VALUE_SET,
                 TerminologyContent.PACKET_ITEM_TO_LOINC,
                 TerminologyContent.PATIENT_QUESTIONNAIRE,

@@ -1,5 +1,6 @@
 package health.secondlook.server.pull;
 
+import static health.secondlook.terminology.TerminologyContent.PACKET_ITEM_STATUS_EXTENSION;
 import static health.secondlook.terminology.TerminologyContent.PACKET_ITEM_SYSTEM;
 
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
@@ -23,8 +24,6 @@ import org.springframework.stereotype.Component;
 @Component
 class CompletenessReportWriter {
 
-  static final String ITEM_STATUS_EXTENSION =
-      "https://secondlook.health/fhir/StructureDefinition/packet-item-status";
   private static final String EMPTY_REASON_SYSTEM =
       "http://terminology.hl7.org/CodeSystem/list-empty-reason";
 
@@ -54,7 +53,7 @@ class CompletenessReportWriter {
       Composition.SectionComponent section = composition.addSection();
       section.setTitle(item.display());
       section.getCode().addCoding().setSystem(PACKET_ITEM_SYSTEM).setCode(item.code());
-      section.addExtension(ITEM_STATUS_EXTENSION, new CodeType(item.status().code()));
+      section.addExtension(PACKET_ITEM_STATUS_EXTENSION, new CodeType(item.status().code()));
       item.resources().forEach(r -> section.addEntry(new Reference(r)));
       if (item.resources().isEmpty()) {
         String reason =

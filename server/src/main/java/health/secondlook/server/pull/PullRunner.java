@@ -10,6 +10,7 @@ import health.secondlook.mappings.MappingProfile;
 import health.secondlook.mappings.ReferenceFollower;
 import health.secondlook.server.ehr.EhrDirectory;
 import health.secondlook.server.ehr.EhrEndpoint;
+import health.secondlook.server.packet.PacketService;
 import health.secondlook.server.referral.ReferralTasks;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,7 +37,7 @@ import org.springframework.stereotype.Component;
  * Pulls one referral's records for the {@code pull-referral} route: runs the mapping profile's
  * searches in parallel, follows the references the packet needs (in rounds, each in parallel),
  * keeps only what belongs to the referral's patient, stores it, assesses completeness and records
- * the outcome on the referral Task.
+ * the outcome on the referral Task; complete records also get their packet ({@link PacketService}).
  */
 @Component
 class PullRunner {
@@ -52,6 +53,7 @@ class PullRunner {
   private final CompletenessReportWriter reports;
   private final RunningPulls running;
   private final PullProperties properties;
+  private final PacketService packets;
   private final FhirContext fhirContext = FhirContext.forR4Cached();
 
   PullRunner(
@@ -62,7 +64,8 @@ class PullRunner {
       PulledRecordStore store,
       CompletenessReportWriter reports,
       RunningPulls running,
-      PullProperties properties) {
+      PullProperties properties,
+      PacketService packets) {
     this.tasks = daoRegistry.getResourceDao(Task.class);
     this.ehrs = ehrs;
     this.mappings = mappings;
@@ -71,6 +74,7 @@ class PullRunner {
     this.reports = reports;
     this.running = running;
     this.properties = properties;
+    this.packets = packets;
   }
 
   @Handler
@@ -240,6 +244,7 @@ class PullRunner {
     if (report.complete()) {
       ReferralTasks.setProgress(
           task, ReferralTasks.RECORDS_COMPLETE, "Records complete: " + count + " pulled");
+      packets.onRecordsComplete(task);
     } else {
       String missing =
           report.missing().stream()

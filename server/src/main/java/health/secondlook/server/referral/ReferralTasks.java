@@ -27,6 +27,7 @@ public final class ReferralTasks {
 
   public static final String PULLED_RECORDS_OUTPUT = "pulled-records";
   public static final String COMPLETENESS_REPORT_OUTPUT = "completeness-report";
+  public static final String PACKET_OUTPUT = "packet";
 
   private ReferralTasks() {}
 
@@ -54,6 +55,14 @@ public final class ReferralTasks {
     status.addCoding().setSystem(REFERRAL_PROGRESS_SYSTEM).setCode(code);
     status.setText(text);
     task.setBusinessStatus(status);
+  }
+
+  /** The reference of the output of this kind, if SecondLook attached one. */
+  public static Optional<String> output(Task task, String code) {
+    return task.getOutput().stream()
+        .filter(o -> o.getType().getCoding().stream().anyMatch(c -> code.equals(c.getCode())))
+        .map(o -> ((Reference) o.getValue()).getReference())
+        .findFirst();
   }
 
   /** Sets the output of this kind, replacing an earlier one from a previous pull. */

@@ -30,6 +30,18 @@ public final class TestEhrs {
   /** A sandbox patient no test pulls to completion first, for the open-referral check. */
   public static final String SPARE_PATIENT = "spare-1";
 
+  /** A complete sandbox patient only the packet tests refer, to inspect its packet. */
+  public static final String PACKET_PATIENT = "packet-1";
+
+  /** A complete sandbox patient only the packet tests refer, to pull twice. */
+  public static final String PACKET_REPULL_PATIENT = "packet-2";
+
+  /** Operated on, without a discharge summary or a treatment plan; only the packet tests refer. */
+  public static final String PACKET_INCOMPLETE_PATIENT = "packet-incomplete-1";
+
+  /** Packets carry attachments up to this size; the sandbox's discharge summaries are larger. */
+  public static final int PACKET_MAX_INLINE_BYTES = 128;
+
   private static TestEhrs instance;
 
   public final TestEhr sandbox;
@@ -40,6 +52,9 @@ public final class TestEhrs {
   private TestEhrs() {
     List<SyntheticPatient> sandboxPatients = new ArrayList<>(SyntheticCancerPatients.all());
     sandboxPatients.add(SyntheticCancerPatients.withVolume(SPARE_PATIENT, 30));
+    sandboxPatients.add(SyntheticCancerPatients.withVolume(PACKET_PATIENT, 40));
+    sandboxPatients.add(SyntheticCancerPatients.withVolume(PACKET_REPULL_PATIENT, 40));
+    sandboxPatients.add(withoutPlanOrDischarge(PACKET_INCOMPLETE_PATIENT));
     sandbox = TestEhr.start(5, sandboxPatients, null);
     flaky =
         TestEhr.start(
@@ -61,6 +76,19 @@ public final class TestEhrs {
 
   public static String flakyPatientId(int i) {
     return "flaky-" + i;
+  }
+
+  private static SyntheticPatient withoutPlanOrDischarge(String id) {
+    List<String> removed =
+        List.of(id + "-care-plan", id + "-discharge-summary", id + "-discharge-summary-text");
+    return new SyntheticPatient(
+        id,
+        "breast",
+        false,
+        List.of("discharge-summary", "treatment-plan"),
+        SyntheticCancerPatients.withVolume(id, 40).resources().stream()
+            .filter(r -> !removed.contains(r.getIdElement().getIdPart()))
+            .toList());
   }
 
   private static List<SyntheticPatient> flakyPatients() {
@@ -88,6 +116,7 @@ public final class TestEhrs {
     p.put("secondlook.ehrs." + RATE_LIMITED + ".limits.max-backoff", "5s");
     p.put("secondlook.recipients.tumour-board.display", "Regional sarcoma and breast tumour board");
     p.put("secondlook.pull.poll-interval", "200ms");
+    p.put("secondlook.packet.max-inline-attachment-bytes", String.valueOf(PACKET_MAX_INLINE_BYTES));
     return p;
   }
 }

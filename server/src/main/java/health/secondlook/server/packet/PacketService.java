@@ -1,0 +1,160 @@
+package health.secondlook.server.packet;
+
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
+import health.secondlook.server.ehr.EhrDirectory;
+import health.secondlook.server.referral.ReferralTasks;
+import java.util.List;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Composition;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.ListResource;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.QuestionnaireResponse;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.ServiceRequest;
+import org.hl7.fhir.r4.model.Task;
+import org.springframework.stereotype.Service;
+
+/**
+ * Makes a referral's packet once its records are ready: when a pull ends with every required record
+ * ({@link #onRecordsComplete}), or when the referrer proceeds without the missing ones ({@link
+ * #proceed}). The packet is assembled from what is stored, signed, stored as a new {@code Bundle},
+ * and linked from the ServiceRequest's {@code supportingInfo} and the Task's {@code packet} output.
+ * Each pull makes a new packet with a new identifier; earlier ones stay stored unchanged.
+ */
+@Service
+public class PacketService {
+
+  private static final SystemRequestDetails SYSTEM = new SystemRequestDetails();
+
+  private final DaoRegistry daoRegistry;
+  private final IFhirResourceDao<Task> tasks;
+  private final IFhirResourceDao<ServiceRequest> serviceRequests;
+  private final IFhirResourceDao<Bundle> bundles;
+  private final EhrDirectory ehrs;
+  private final PacketAssembler assembler;
+  private final PacketSigning signing;
+  private final SecondLookBaseUrl baseUrl;
+
+  PacketService(
+      DaoRegistry daoRegistry,
+      EhrDirectory ehrs,
+      PacketAssembler assembler,
+      PacketSigning signing,
+      SecondLookBaseUrl baseUrl) {
+    this.daoRegistry = daoRegistry;
+    this.tasks = daoRegistry.getResourceDao(Task.class);
+    this.serviceRequests = daoRegistry.getResourceDao(ServiceRequest.class);
+    this.bundles = daoRegistry.getResourceDao(Bundle.class);
+    this.ehrs = ehrs;
+    this.assembler = assembler;
+    this.signing = signing;
+    this.baseUrl = baseUrl;
+  }
+
+  /**
+   * Called by the pull as it ends with complete records: stores the packet and adds the {@code
+   * packet} output to {@code task}, which the caller then saves with the pull's outcome, so the
+   * referral shows "records complete" and its packet at the same moment.
+   */
+  public void onRecordsComplete(Task task) {
+    attachPacket(task);
+  }
+
+  /**
+   * The referrer's decision to go ahead although records are missing: allowed only while the
+   * referral's records are incomplete; the packet's completeness section names what is missing.
+   */
+  Task proceed(IdType taskId) {
+    Task task = tasks.read(taskId.toVersionless(), SYSTEM);
+    String progress = ReferralTasks.progress(task).orElse("none");
+    if (!ReferralTasks.RECORDS_INCOMPLETE.equals(progress)) {
+      String message =
+          "Task/%s: its records are '%s'; $proceed is for a referral whose records are '%s'. A packet is made by itself once the records are complete."
+              .formatted(taskId.getIdPart(), progress, ReferralTasks.RECORDS_INCOMPLETE);
+      OperationOutcome outcome = new OperationOutcome();
+      outcome
+          .addIssue()
+          .setSeverity(OperationOutcome.IssueSeverity.ERROR)
+          .setCode(OperationOutcome.IssueType.BUSINESSRULE)
+          .setDiagnostics(message);
+      throw new PreconditionFailedException(message, outcome);
+    }
+    ReferralTasks.setProgress(
+        task,
+        ReferralTasks.PROCEEDING_INCOMPLETE,
+        "Proceeding with incomplete records at the referrer's request; the packet's completeness section names what is missing");
+    attachPacket(task);
+    tasks.update(task, SYSTEM);
+    return tasks.read(taskId.toVersionless(), SYSTEM);
+  }
+
+  private void attachPacket(Task task) {
+    ServiceRequest serviceRequest = read(ServiceRequest.class, task.getFocus().getReference());
+    String questions =
+        serviceRequest.getSupportingInfo().stream()
+            .map(Reference::getReference)
+            .filter(r -> r != null && r.startsWith("QuestionnaireResponse/"))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "ServiceRequest/%s has no patient's questions"
+                            .formatted(serviceRequest.getIdElement().getIdPart())));
+    ListResource pulled =
+        read(ListResource.class, output(task, ReferralTasks.PULLED_RECORDS_OUTPUT));
+    String ehrName = ReferralTasks.sourceEhr(task);
+    String ehrBase =
+        ehrs.find(ehrName)
+            .orElseThrow(
+                () -> new IllegalStateException("EHR '" + ehrName + "' is no longer configured"))
+            .baseUrl()
+            .toString();
+
+    PacketSources sources =
+        new PacketSources(
+            serviceRequest,
+            task,
+            read(QuestionnaireResponse.class, questions),
+            read(Patient.class, task.getFor().getReference()),
+            records(pulled),
+            read(Composition.class, output(task, ReferralTasks.COMPLETENESS_REPORT_OUTPUT)),
+            new PacketSources.SourceEhr(ehrName, ehrBase),
+            baseUrl.get());
+    Bundle packet = signing.sign(assembler.assemble(sources));
+    String packetReference = "Bundle/" + bundles.create(packet, SYSTEM).getId().getIdPart();
+
+    // The referral points at its newest packet; earlier ones stay readable by their own id.
+    serviceRequest
+        .getSupportingInfo()
+        .removeIf(r -> r.hasReference() && r.getReference().startsWith("Bundle/"));
+    serviceRequest.addSupportingInfo(
+        new Reference(packetReference).setDisplay("Second-opinion packet"));
+    serviceRequests.update(serviceRequest, SYSTEM);
+    ReferralTasks.setOutput(task, ReferralTasks.PACKET_OUTPUT, new Reference(packetReference));
+  }
+
+  private List<Resource> records(ListResource pulled) {
+    return pulled.getEntry().stream()
+        .map(e -> read(Resource.class, e.getItem().getReference()))
+        .toList();
+  }
+
+  private String output(Task task, String code) {
+    return ReferralTasks.output(task, code)
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "Task/%s has no '%s' output".formatted(task.getIdElement().getIdPart(), code)));
+  }
+
+  private <T extends Resource> T read(Class<T> type, String reference) {
+    IdType id = new IdType(reference).toVersionless();
+    return type.cast(daoRegistry.getResourceDao(id.getResourceType()).read(id, SYSTEM));
+  }
+}
