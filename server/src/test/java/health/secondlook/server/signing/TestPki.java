@@ -25,17 +25,24 @@ final class TestPki {
 
   final CertificateIssuer root;
   final CertificateIssuer intermediate;
+  private final Instant from;
+  private final Instant to;
 
+  /** Certificates valid a year either side of {@link #NOW}, the signing time tests use. */
   TestPki(String name) {
+    this(name, LONG_AGO, FAR_AHEAD);
+  }
+
+  /** Certificates valid from {@code from} to {@code to}, e.g. around the real clock. */
+  TestPki(String name, Instant from, Instant to) {
+    this.from = from;
+    this.to = to;
     root =
         CertificateIssuer.selfSigned(
-            "CN=" + name + " root CA,O=SecondLook tests",
-            generateEc(),
-            LONG_AGO,
-            FAR_AHEAD.plus(Duration.ofDays(365)));
+            "CN=" + name + " root CA,O=SecondLook tests", generateEc(), from, to);
     intermediate =
         root.issueIntermediate(
-            "CN=" + name + " issuing CA,O=SecondLook tests", generateEc(), LONG_AGO, FAR_AHEAD);
+            "CN=" + name + " issuing CA,O=SecondLook tests", generateEc(), from, to);
   }
 
   TrustAnchors trust() {
@@ -44,12 +51,12 @@ final class TestPki {
 
   /** RS256 signer, chain leaf → intermediate → root. */
   SigningIdentity rsa() {
-    return identity(RSA_KEYS, LONG_AGO, FAR_AHEAD, KeyUsage.digitalSignature);
+    return identity(RSA_KEYS, from, to, KeyUsage.digitalSignature);
   }
 
   /** ES256 signer on P-256, same chain shape. */
   SigningIdentity ec() {
-    return identity(EC_KEYS, LONG_AGO, FAR_AHEAD, KeyUsage.digitalSignature);
+    return identity(EC_KEYS, from, to, KeyUsage.digitalSignature);
   }
 
   SigningIdentity identity(KeyPair keys, Instant from, Instant to, int keyUsage) {
