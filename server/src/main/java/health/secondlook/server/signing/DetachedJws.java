@@ -4,7 +4,6 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSObject;
 import com.nimbusds.jose.JWSSigner;
-import com.nimbusds.jose.Payload;
 import com.nimbusds.jose.util.Base64URL;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
@@ -23,7 +22,9 @@ final class DetachedJws {
     Base64URL encodedHeader = header.toBase64URL();
     Base64URL signature = signer.sign(header, signingInput(encodedHeader, payload));
     try {
-      return new JWSObject(encodedHeader, new Payload(payload), signature).serialize(true);
+      // Framed with an empty payload part, as it travels: given the payload, Nimbus would encode
+      // all of it again only to leave it out.
+      return new JWSObject(encodedHeader, new Base64URL(""), signature).serialize(true);
     } catch (ParseException e) {
       throw new JOSEException("cannot frame the JWS: " + e.getMessage(), e);
     }
