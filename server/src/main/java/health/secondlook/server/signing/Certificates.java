@@ -73,10 +73,6 @@ public final class Certificates {
     }
   }
 
-  static X509Certificate parse(byte[] der) throws CertificateException {
-    return (X509Certificate) factory().generateCertificate(new java.io.ByteArrayInputStream(der));
-  }
-
   private static CertificateFactory factory() throws CertificateException {
     return CertificateFactory.getInstance("X.509");
   }

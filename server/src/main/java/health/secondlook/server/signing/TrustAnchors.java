@@ -41,10 +41,6 @@ public final class TrustAnchors {
         Stream.concat(certificates.stream(), more.certificates.stream()).toList());
   }
 
-  public List<X509Certificate> certificates() {
-    return certificates;
-  }
-
   public boolean isEmpty() {
     return certificates.isEmpty();
   }

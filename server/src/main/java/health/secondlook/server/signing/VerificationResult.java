@@ -18,10 +18,6 @@ public record VerificationResult(List<Problem> problems, X509Certificate signer,
     problems = List.copyOf(problems);
   }
 
-  static VerificationResult invalid(ProblemCode code, String message) {
-    return new VerificationResult(List.of(new Problem(code, message)), null, null);
-  }
-
   public boolean valid() {
     return problems.isEmpty();
   }

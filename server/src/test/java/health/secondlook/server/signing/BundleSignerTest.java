@@ -89,7 +89,10 @@ class BundleSignerTest {
     assertThat(header.get("crit")).asList().containsExactlyInAnyOrder("sigT", "srCms");
     List<?> x5c = (List<?>) header.get("x5c");
     assertThat(x5c).hasSize(3);
-    assertThat(Certificates.parse(new com.nimbusds.jose.util.Base64((String) x5c.get(0)).decode()))
+    assertThat(
+            com.nimbusds.jose.util.X509CertChainUtils.parse(
+                    JWSObject.parse(compact).getHeader().getX509CertChain())
+                .get(0))
         .isEqualTo(identity.certificate());
   }
 
