@@ -9,7 +9,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.erdtman.jcs.NumberToJSON;
 
 /**
@@ -259,8 +261,7 @@ final class CanonicalJsonWriter extends BaseJsonLikeWriter {
         }
         int index = object ? order[i] : i;
         if (object) {
-          out.string(names.get(index));
-          out.write(':');
+          out.member(names.get(index));
         }
         CanonicalJsonWriter.write(values.get(index), out);
       }
@@ -270,6 +271,8 @@ final class CanonicalJsonWriter extends BaseJsonLikeWriter {
 
   /** A growable UTF-8 buffer with JCS string escaping. */
   private static final class Output {
+    // A packet repeats a few hundred member names thousands of times each.
+    private final Map<String, byte[]> members = new HashMap<>();
     private byte[] bytes;
     private int count;
 
@@ -288,8 +291,24 @@ final class CanonicalJsonWriter extends BaseJsonLikeWriter {
       }
     }
 
+    /** {@code "name":} */
+    void member(String name) {
+      byte[] encoded = members.get(name);
+      if (encoded == null) {
+        Output single = new Output(name.length() + 8);
+        single.string(name);
+        single.write(':');
+        encoded = single.toByteArray();
+        members.put(name, encoded);
+      }
+      ensure(encoded.length);
+      System.arraycopy(encoded, 0, bytes, count, encoded.length);
+      count += encoded.length;
+    }
+
     void string(String text) {
-      write('"');
+      ensure(text.length() + 2);
+      bytes[count++] = '"';
       int start = 0;
       boolean ascii = true;
       for (int i = 0; i < text.length(); i++) {
@@ -311,8 +330,11 @@ final class CanonicalJsonWriter extends BaseJsonLikeWriter {
       return Arrays.copyOf(bytes, count);
     }
 
-    /** Copies a run without escapes; most of a packet's bytes are long base64 strings. */
-    @SuppressWarnings("deprecation") // the byte-copying getBytes is exact for ASCII, and fast
+    /**
+     * Copies a run without escapes. Scanning chars and copying ASCII runs byte for byte is the
+     * fastest way here: most of a packet's bytes are long base64 strings.
+     */
+    @SuppressWarnings("deprecation") // this getBytes is exact for ASCII, and a plain copy
     private void run(String text, int from, int to, boolean ascii) {
       if (from == to) {
         return;
