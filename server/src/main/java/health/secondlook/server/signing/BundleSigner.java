@@ -80,7 +80,7 @@ public final class BundleSigner {
             .build();
     String jws;
     try {
-      jws = DetachedJws.sign(header, CanonicalForm.of(bundle), signer);
+      jws = DetachedJws.sign(header, CanonicalForm.buffer(bundle), signer);
     } catch (JOSEException e) {
       throw new IllegalStateException("signing failed: " + e.getMessage(), e);
     }

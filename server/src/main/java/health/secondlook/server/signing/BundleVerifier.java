@@ -9,6 +9,7 @@ import ca.uhn.fhir.parser.DataFormatException;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSHeader;
 import health.secondlook.server.signing.VerificationResult.Problem;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -39,7 +40,7 @@ public final class BundleVerifier {
   /** Verifies a Bundle held as a FHIR model, e.g. read from storage or posted to the server. */
   public VerificationResult verify(Bundle bundle) {
     return check(
-        bundle.hasSignature() ? bundle.getSignature() : null, () -> CanonicalForm.of(bundle));
+        bundle.hasSignature() ? bundle.getSignature() : null, () -> CanonicalForm.buffer(bundle));
   }
 
   /**
@@ -57,10 +58,10 @@ public final class BundleVerifier {
     }
     return check(
         bundle.hasSignature() ? bundle.getSignature() : null,
-        () -> CanonicalForm.ofJson(bundleJson));
+        () -> ByteBuffer.wrap(CanonicalForm.ofJson(bundleJson)));
   }
 
-  private VerificationResult check(Signature signature, Supplier<byte[]> content) {
+  private VerificationResult check(Signature signature, Supplier<ByteBuffer> content) {
     SignatureData data;
     try {
       data = SignatureData.read(signature);
@@ -134,7 +135,7 @@ public final class BundleVerifier {
     }
   }
 
-  private static boolean signatureMatches(SignatureData data, byte[] content) {
+  private static boolean signatureMatches(SignatureData data, ByteBuffer content) {
     JWSHeader header = data.header();
     try {
       return Algorithms.verifier(

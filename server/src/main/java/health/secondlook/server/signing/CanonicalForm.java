@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import org.erdtman.jcs.JsonCanonicalizer;
 import org.hl7.fhir.r4.model.Bundle;
 
@@ -39,6 +40,14 @@ public final class CanonicalForm {
    * that SecondLook sends or serves.
    */
   public static byte[] of(Bundle bundle) {
+    ByteBuffer canonical = buffer(bundle);
+    byte[] bytes = new byte[canonical.remaining()];
+    canonical.get(bytes);
+    return bytes;
+  }
+
+  /** {@link #of} without copying the result out of the writer's buffer. */
+  static ByteBuffer buffer(Bundle bundle) {
     CanonicalJsonWriter writer = new CanonicalJsonWriter();
     try {
       encoder().encodeResourceToJsonLikeWriter(withoutIdMetaSignature(bundle), writer);

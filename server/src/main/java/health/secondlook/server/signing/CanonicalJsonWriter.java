@@ -4,6 +4,7 @@ import ca.uhn.fhir.parser.json.BaseJsonLikeWriter;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -33,14 +34,17 @@ final class CanonicalJsonWriter extends BaseJsonLikeWriter {
   // A close estimate of the output, so the buffer for a 5 MB packet is not grown and copied.
   private long estimatedBytes;
 
-  /** The canonical bytes of everything written, once the outermost object has ended. */
-  byte[] toUtf8() {
+  /**
+   * The canonical bytes of everything written, once the outermost object has ended: a view of the
+   * writer's buffer, not a copy, as a 5 MB copy costs what a hash of it does.
+   */
+  ByteBuffer toUtf8() {
     if (root == null || !open.isEmpty()) {
       throw new IllegalStateException("the JSON document is not complete");
     }
     Output out = new Output((int) Math.min(Integer.MAX_VALUE - 8, estimatedBytes + 1024));
     write(root, out);
-    return out.toByteArray();
+    return out.toByteBuffer();
   }
 
   @Override
@@ -328,6 +332,10 @@ final class CanonicalJsonWriter extends BaseJsonLikeWriter {
 
     byte[] toByteArray() {
       return Arrays.copyOf(bytes, count);
+    }
+
+    ByteBuffer toByteBuffer() {
+      return ByteBuffer.wrap(bytes, 0, count);
     }
 
     /**

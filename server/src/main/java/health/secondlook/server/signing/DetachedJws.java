@@ -5,6 +5,7 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSObject;
 import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.util.Base64URL;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.util.Arrays;
@@ -18,7 +19,7 @@ final class DetachedJws {
 
   private DetachedJws() {}
 
-  static String sign(JWSHeader header, byte[] payload, JWSSigner signer) throws JOSEException {
+  static String sign(JWSHeader header, ByteBuffer payload, JWSSigner signer) throws JOSEException {
     Base64URL encodedHeader = header.toBase64URL();
     Base64URL signature = signer.sign(header, signingInput(encodedHeader, payload));
     try {
@@ -31,9 +32,9 @@ final class DetachedJws {
   }
 
   /** The bytes the signature is over, built without a text copy of a 5 MB payload. */
-  static byte[] signingInput(Base64URL encodedHeader, byte[] payload) {
+  static byte[] signingInput(Base64URL encodedHeader, ByteBuffer payload) {
     byte[] header = encodedHeader.toString().getBytes(StandardCharsets.US_ASCII);
-    byte[] body = Base64.getUrlEncoder().withoutPadding().encode(payload);
+    byte[] body = Base64.getUrlEncoder().withoutPadding().encode(payload.duplicate()).array();
     byte[] input = Arrays.copyOf(header, header.length + 1 + body.length);
     input[header.length] = '.';
     System.arraycopy(body, 0, input, header.length + 1, body.length);

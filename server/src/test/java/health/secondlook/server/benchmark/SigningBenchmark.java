@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.UUID;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Composition;
 import org.hl7.fhir.r4.model.DocumentReference;
@@ -157,10 +158,10 @@ class SigningBenchmark {
 
   private static void report(
       int bytes, int entries, long[] baseline, long[] signing, long[] verifying, long[] canonical) {
-    double b = median(baseline);
-    double s = median(signing);
-    double v = median(verifying);
-    double c = median(canonical);
+    double b = median(baseline) / 1e6;
+    double s = median(signing) / 1e6;
+    double v = median(verifying) / 1e6;
+    double c = median(canonical) / 1e6;
     System.out.printf(
         """
 
@@ -180,13 +181,13 @@ class SigningBenchmark {
         WARM_UP,
         Runtime.getRuntime().availableProcessors(),
         b,
-        Arrays.toString(baseline),
+        millis(baseline),
         s,
-        Arrays.toString(signing),
+        millis(signing),
         v,
-        Arrays.toString(verifying),
+        millis(verifying),
         c,
-        Arrays.toString(canonical),
+        millis(canonical),
         s / b,
         v / b);
   }
@@ -198,10 +199,17 @@ class SigningBenchmark {
     return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
   }
 
+  /** Nanoseconds: whole milliseconds would blur ratios of about 50 ms. */
   private static long time(Supplier<Object> work) {
     long start = System.nanoTime();
     work.get();
-    return (System.nanoTime() - start) / 1_000_000;
+    return System.nanoTime() - start;
+  }
+
+  private static String millis(long[] nanos) {
+    return Arrays.stream(nanos)
+        .mapToObj(n -> String.format("%.1f", n / 1e6))
+        .collect(Collectors.joining(", ", "[", "]"));
   }
 
   private static KeyPair rsa() throws Exception {

@@ -182,7 +182,9 @@ class VerificationProblemsTest {
     setJws(
         bundle,
         DetachedJws.sign(
-            header, CanonicalForm.of(bundle), new RSASSASigner(TestPki.rsaKeys().getPrivate())));
+            header,
+            java.nio.ByteBuffer.wrap(CanonicalForm.of(bundle)),
+            new RSASSASigner(TestPki.rsaKeys().getPrivate())));
 
     VerificationResult result = verifier.verify(bundle);
 
