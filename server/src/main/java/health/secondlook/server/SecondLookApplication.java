@@ -1,5 +1,7 @@
 package health.secondlook.server;
 
+import health.secondlook.server.signing.VerifyCommand;
+import java.util.Arrays;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.autoconfigure.elasticsearch.ElasticsearchRestClientAutoConfiguration;
@@ -25,7 +27,12 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 @ConfigurationPropertiesScan
 public class SecondLookApplication {
 
+  /** Starts the server; {@code verify …} instead runs the packet verifier, without the server. */
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("verify")) {
+      VerifyCommand.main(Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
     SpringApplication.run(SecondLookApplication.class, args);
   }
 }

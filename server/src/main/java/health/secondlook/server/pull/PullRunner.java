@@ -137,12 +137,19 @@ class PullRunner {
     }
     Task task = read(taskId);
     String reason =
-        "Records could not be pulled from EHR '%s' for %s: %s. Check that the EHR is reachable and accepts SecondLook's credentials, then run Task/%s/$rerun-pull."
-            .formatted(
-                ReferralTasks.sourceEhr(task),
-                task.getFocus().getReference(),
-                explain(failure),
-                taskId);
+        causedByPacket(failure)
+            ? "The records for %s were pulled from EHR '%s' and checked, but the packet could not be made: %s. Fix that (for a missing key: secondlook.signing.*), then run Task/%s/$rerun-pull."
+                .formatted(
+                    task.getFocus().getReference(),
+                    ReferralTasks.sourceEhr(task),
+                    rootMessage(failure),
+                    taskId)
+            : "Records could not be pulled from EHR '%s' for %s: %s. Check that the EHR is reachable and accepts SecondLook's credentials, then run Task/%s/$rerun-pull."
+                .formatted(
+                    ReferralTasks.sourceEhr(task),
+                    task.getFocus().getReference(),
+                    explain(failure),
+                    taskId);
     log.warn("Pull of Task/{} failed: {}", taskId, reason, failure);
     task.setStatus(Task.TaskStatus.FAILED);
     task.getStatusReason().setText(reason);
@@ -244,7 +251,11 @@ class PullRunner {
     if (report.complete()) {
       ReferralTasks.setProgress(
           task, ReferralTasks.RECORDS_COMPLETE, "Records complete: " + count + " pulled");
-      packets.onRecordsComplete(task);
+      try {
+        packets.onRecordsComplete(task);
+      } catch (RuntimeException e) {
+        throw new PacketNotMadeException(e);
+      }
     } else {
       String missing =
           report.missing().stream()
@@ -260,6 +271,30 @@ class PullRunner {
 
   private Task read(String taskId) {
     return tasks.read(new IdType("Task", taskId), new SystemRequestDetails());
+  }
+
+  private static boolean causedByPacket(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof PacketNotMadeException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String rootMessage(Throwable failure) {
+    Throwable root = failure;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getClass().getSimpleName() + ": " + root.getMessage();
+  }
+
+  /** The records were pulled and stored; making, signing or storing the packet failed. */
+  static final class PacketNotMadeException extends RuntimeException {
+    PacketNotMadeException(Throwable cause) {
+      super("packet not made: " + cause.getMessage(), cause);
+    }
   }
 
   private static String explain(Throwable failure) {

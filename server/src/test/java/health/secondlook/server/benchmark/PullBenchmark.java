@@ -203,6 +203,7 @@ class PullBenchmark {
   private static ConfigurableApplicationContext start(String... arguments) {
     List<String> all = new ArrayList<>(Arrays.asList(arguments));
     all.add("--secondlook.data-dir=" + TestDataDirectories.fresh());
+    all.add("--secondlook.signing.generate-demo-keys=true");
     return new SpringApplicationBuilder(SecondLookApplication.class)
         .run(all.toArray(String[]::new));
   }

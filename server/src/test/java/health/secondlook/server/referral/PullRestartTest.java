@@ -48,7 +48,8 @@ class PullRestartTest {
             "--secondlook.ehrs.restart.limits.read-timeout=1s",
             "--secondlook.ehrs.restart.limits.max-attempts=1000",
             "--secondlook.ehrs.restart.limits.initial-backoff=50ms",
-            "--secondlook.ehrs.restart.limits.max-backoff=200ms"));
+            "--secondlook.ehrs.restart.limits.max-backoff=200ms",
+            "--secondlook.signing.generate-demo-keys=true"));
 
     String taskId;
     try (ConfigurableApplicationContext first = start(arguments)) {

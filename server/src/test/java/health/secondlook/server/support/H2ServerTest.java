@@ -22,7 +22,7 @@ public @interface H2ServerTest {
 
   /**
    * Points {@code secondlook.data-dir} at a new temporary directory and the configured EHRs at the
-   * {@link TestEhrs}.
+   * {@link TestEhrs}, and has the application make demo signing keys there, so packets are signed.
    */
   class FreshDataDirectory
       implements ApplicationContextInitializer<ConfigurableApplicationContext> {
@@ -30,6 +30,7 @@ public @interface H2ServerTest {
     public void initialize(ConfigurableApplicationContext context) {
       TestPropertyValues.of(TestEhrs.get().properties())
           .and("secondlook.data-dir=" + TestDataDirectories.fresh())
+          .and("secondlook.signing.generate-demo-keys=true")
           .applyTo(context);
     }
   }

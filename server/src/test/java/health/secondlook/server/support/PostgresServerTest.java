@@ -24,12 +24,13 @@ import org.springframework.test.context.ContextConfiguration;
 @ContextConfiguration(initializers = PostgresServerTest.FreshDatabase.class)
 public @interface PostgresServerTest {
 
-  /** Creates the database and points the datasource at it. */
+  /** Creates the database and points the datasource at it; demo signing keys, as on H2. */
   class FreshDatabase implements ApplicationContextInitializer<ConfigurableApplicationContext> {
     @Override
     public void initialize(ConfigurableApplicationContext context) {
       TestPropertyValues.of(PostgresTestDatabase.createFreshDatabase())
           .and("secondlook.data-dir=" + TestDataDirectories.fresh())
+          .and("secondlook.signing.generate-demo-keys=true")
           .applyTo(context);
     }
   }
