@@ -1,10 +1,8 @@
 package health.secondlook.server.signing;
 
-import java.time.Clock;
 import java.time.Instant;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Reference;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -16,17 +14,10 @@ public class PacketSignatures {
 
   private final BundleSigner signer;
   private final BundleVerifier verifier;
-  private final Clock clock;
 
-  @Autowired
   PacketSignatures(SigningKeyRing keys, BundleVerifier verifier) {
-    this(keys, verifier, Clock.systemUTC());
-  }
-
-  PacketSignatures(SigningKeyRing keys, BundleVerifier verifier, Clock clock) {
     this.signer = keys.current().map(BundleSigner::new).orElse(null);
     this.verifier = verifier;
-    this.clock = clock;
   }
 
   /** Whether a signing key is configured; without one, {@link #sign} refuses. */
@@ -50,7 +41,7 @@ public class PacketSignatures {
    * @throws IllegalStateException if no signing key is configured
    */
   public Bundle sign(Bundle bundle, SignatureRole role, Reference who) {
-    signer().sign(bundle, role, Instant.now(clock), who);
+    signer().sign(bundle, role, Instant.now(), who);
     return bundle;
   }
 
