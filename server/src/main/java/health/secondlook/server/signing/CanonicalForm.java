@@ -21,9 +21,13 @@ import org.hl7.fhir.r4.model.Bundle;
  */
 public final class CanonicalForm {
 
-  /** {@code Signature.targetFormat}: FHIR JSON canonicalised as above. */
+  /**
+   * {@code Signature.targetFormat}: FHIR JSON canonicalised as above; {@code #document} is the FHIR
+   * canonicalization that leaves out the Bundle's id and meta, so HAPI's validator checks the
+   * signature over the same bytes.
+   */
   public static final String TARGET_FORMAT =
-      "application/fhir+json;canonicalization=http://hl7.org/fhir/canonicalization/json";
+      "application/fhir+json;canonicalization=http://hl7.org/fhir/canonicalization/json#document";
 
   private static final FhirContext FHIR = FhirContext.forR4Cached();
 

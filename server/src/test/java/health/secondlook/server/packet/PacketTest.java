@@ -27,6 +27,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.hl7.fhir.r4.model.Attachment;
 import org.hl7.fhir.r4.model.Binary;
+import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Composition;
@@ -89,6 +90,18 @@ class PacketTest {
     assertThat(section(packet, "imaging").getEntry()).hasSizeGreaterThanOrEqualTo(2);
     assertThat(PacketChecks.unresolvedReferences(packet)).isEmpty();
     assertThat(PacketChecks.validationErrors(packet)).isEmpty();
+    assertThat(packet.getSignature().getSigFormat()).isEqualTo("application/jose");
+    Parameters verification =
+        secondLook()
+            .operation()
+            .onInstance(packetReference)
+            .named("$verify-signature")
+            .withNoParameters(Parameters.class)
+            .useHttpGet()
+            .execute();
+    assertThat(((BooleanType) verification.getParameterValue("valid")).booleanValue())
+        .as("the stored packet's signature verifies")
+        .isTrue();
 
     Provenance provenance = only(packet, Provenance.class);
     assertThat(provenance.getTarget().get(0).getReference())

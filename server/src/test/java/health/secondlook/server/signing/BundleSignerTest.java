@@ -60,7 +60,7 @@ class BundleSignerTest {
     assertThat(signature.getSigFormat()).isEqualTo("application/jose");
     assertThat(signature.getTargetFormat())
         .isEqualTo(
-            "application/fhir+json;canonicalization=http://hl7.org/fhir/canonicalization/json");
+            "application/fhir+json;canonicalization=http://hl7.org/fhir/canonicalization/json#document");
     assertThat(signature.getType())
         .singleElement()
         .satisfies(
