@@ -39,6 +39,9 @@ public final class TestEhrs {
   /** Operated on, without a discharge summary or a treatment plan; only the packet tests refer. */
   public static final String PACKET_INCOMPLETE_PATIENT = "packet-incomplete-1";
 
+  /** A complete sandbox patient only the signing tests refer, to re-sign a real packet. */
+  public static final String SIGNED_PACKET_PATIENT = "signed-1";
+
   /** Packets carry attachments up to this size; the sandbox's discharge summaries are larger. */
   public static final int PACKET_MAX_INLINE_BYTES = 128;
 
@@ -54,6 +57,7 @@ public final class TestEhrs {
     sandboxPatients.add(SyntheticCancerPatients.withVolume(SPARE_PATIENT, 30));
     sandboxPatients.add(SyntheticCancerPatients.withVolume(PACKET_PATIENT, 40));
     sandboxPatients.add(SyntheticCancerPatients.withVolume(PACKET_REPULL_PATIENT, 40));
+    sandboxPatients.add(SyntheticCancerPatients.withVolume(SIGNED_PACKET_PATIENT, 40));
     sandboxPatients.add(withoutPlanOrDischarge(PACKET_INCOMPLETE_PATIENT));
     sandbox = TestEhr.start(5, sandboxPatients, null);
     flaky =
