@@ -10,6 +10,7 @@ import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.gclient.ReferenceClientParam;
 import health.secondlook.sandbox.SyntheticCancerPatients;
 import health.secondlook.server.SecondLookApplication;
+import health.secondlook.server.fhir.TransactionEntries;
 import health.secondlook.server.support.FhirClients;
 import health.secondlook.server.support.TestDataDirectories;
 import java.time.Duration;
@@ -141,9 +142,9 @@ class PullBenchmark {
   }
 
   private static void report(int resources, long[] pull, long[] everything, long[] floor) {
-    double p = median(pull);
-    double e = median(everything);
-    double f = median(floor);
+    double p = Medians.of(pull);
+    double e = Medians.of(everything);
+    double f = Medians.of(floor);
     System.out.printf(
         """
 
@@ -168,13 +169,6 @@ class PullBenchmark {
         p / f);
   }
 
-  private static double median(long[] values) {
-    long[] sorted = values.clone();
-    Arrays.sort(sorted);
-    int n = sorted.length;
-    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
-  }
-
   private static long time(Supplier<Integer> work) {
     long start = System.nanoTime();
     work.get();
@@ -183,16 +177,7 @@ class PullBenchmark {
 
   private static void load(IGenericClient ehr, List<Resource> resources) {
     Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
-    for (Resource resource : resources) {
-      String url = resource.fhirType() + "/" + resource.getIdPart();
-      transaction
-          .addEntry()
-          .setFullUrl(url)
-          .setResource(resource)
-          .getRequest()
-          .setMethod(Bundle.HTTPVerb.PUT)
-          .setUrl(url);
-    }
+    resources.forEach(resource -> TransactionEntries.put(transaction, resource));
     ehr.transaction().withBundle(transaction).execute();
   }
 

@@ -158,10 +158,10 @@ class SigningBenchmark {
 
   private static void report(
       int bytes, int entries, long[] baseline, long[] signing, long[] verifying, long[] canonical) {
-    double b = median(baseline) / 1e6;
-    double s = median(signing) / 1e6;
-    double v = median(verifying) / 1e6;
-    double c = median(canonical) / 1e6;
+    double b = Medians.of(baseline) / 1e6;
+    double s = Medians.of(signing) / 1e6;
+    double v = Medians.of(verifying) / 1e6;
+    double c = Medians.of(canonical) / 1e6;
     System.out.printf(
         """
 
@@ -190,13 +190,6 @@ class SigningBenchmark {
         millis(canonical),
         s / b,
         v / b);
-  }
-
-  private static double median(long[] values) {
-    long[] sorted = values.clone();
-    Arrays.sort(sorted);
-    int n = sorted.length;
-    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
   }
 
   /** Nanoseconds: whole milliseconds would blur ratios of about 50 ms. */
