@@ -3,11 +3,7 @@ package health.secondlook.server.signing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import org.hl7.fhir.r4.model.Bundle;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,7 +37,7 @@ class SigningConfigurationTest {
   void aConfiguredStoreSignsAndItsRetiredKeysStayPublished() throws Exception {
     SigningIdentity current = PKI.rsa();
     SigningIdentity retired = PKI.ec();
-    Path store = pkcs12(current, "from-the-environment");
+    Path store = TestPki.writePkcs12(current, "from-the-environment", directory);
     Path previous = directory.resolve("retired.pem");
     Certificates.write(retired.chain(), previous);
 
@@ -124,26 +120,11 @@ class SigningConfigurationTest {
 
   @Test
   void aWrongPasswordStopsStartNamingTheFile() throws Exception {
-    Path store = pkcs12(PKI.rsa(), "right");
+    Path store = TestPki.writePkcs12(PKI.rsa(), "right", directory);
     runner()
         .withPropertyValues(
             "secondlook.signing.key-store=" + store, "secondlook.signing.key-password=wrong")
         .run(context -> assertThat(context).getFailure().hasMessageContaining(store.toString()));
-  }
-
-  private Path pkcs12(SigningIdentity identity, String password) throws Exception {
-    KeyStore store = KeyStore.getInstance("PKCS12");
-    store.load(null, null);
-    store.setKeyEntry(
-        "signing",
-        identity.key(),
-        password.toCharArray(),
-        identity.chain().toArray(Certificate[]::new));
-    Path file = directory.resolve("signing.p12");
-    try (OutputStream out = Files.newOutputStream(file)) {
-      store.store(out, password.toCharArray());
-    }
-    return file;
   }
 
   @Configuration(proxyBeanMethods = false)

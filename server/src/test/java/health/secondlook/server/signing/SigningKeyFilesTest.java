@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.jose.JWSAlgorithm;
-import java.io.OutputStream;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.PrivateKey;
-import java.security.cert.Certificate;
 import org.bouncycastle.openssl.PKCS8Generator;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
@@ -28,7 +25,7 @@ class SigningKeyFilesTest {
   @Test
   void readsAKeyAndItsChainFromPkcs12() throws Exception {
     SigningIdentity original = PKI.rsa();
-    Path store = pkcs12(original, "s3cret");
+    Path store = TestPki.writePkcs12(original, "s3cret", directory);
 
     SigningIdentity loaded = SigningKeyFiles.pkcs12(store, "s3cret".toCharArray(), null, null);
 
@@ -40,7 +37,7 @@ class SigningKeyFilesTest {
 
   @Test
   void aWrongStorePasswordIsNamed() throws Exception {
-    Path store = pkcs12(PKI.rsa(), "s3cret");
+    Path store = TestPki.writePkcs12(PKI.rsa(), "s3cret", directory);
 
     assertThatThrownBy(() -> SigningKeyFiles.pkcs12(store, "guess".toCharArray(), null, null))
         .isInstanceOf(IllegalArgumentException.class)
@@ -95,21 +92,6 @@ class SigningKeyFilesTest {
         .hasMessageContaining("does not fit");
     assertThatThrownBy(() -> SigningKeyFiles.pem(key, chain, null, JWSAlgorithm.HS256))
         .hasMessageContaining("unsupported");
-  }
-
-  private Path pkcs12(SigningIdentity identity, String password) throws Exception {
-    KeyStore store = KeyStore.getInstance("PKCS12");
-    store.load(null, null);
-    store.setKeyEntry(
-        "signing",
-        identity.key(),
-        password.toCharArray(),
-        identity.chain().toArray(Certificate[]::new));
-    Path file = directory.resolve("signing.p12");
-    try (OutputStream out = Files.newOutputStream(file)) {
-      store.store(out, password.toCharArray());
-    }
-    return file;
   }
 
   private Path pem(PrivateKey key, String password, String name) {

@@ -1,8 +1,13 @@
 package health.secondlook.server.signing;
 
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
@@ -98,5 +103,22 @@ final class TestPki {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** Writes the identity's key and chain to {@code directory/signing.p12}. */
+  static Path writePkcs12(SigningIdentity identity, String password, Path directory)
+      throws Exception {
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    store.load(null, null);
+    store.setKeyEntry(
+        "signing",
+        identity.key(),
+        password.toCharArray(),
+        identity.chain().toArray(Certificate[]::new));
+    Path file = directory.resolve("signing.p12");
+    try (OutputStream out = Files.newOutputStream(file)) {
+      store.store(out, password.toCharArray());
+    }
+    return file;
   }
 }
