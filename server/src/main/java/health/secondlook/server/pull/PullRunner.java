@@ -5,11 +5,13 @@ import ca.uhn.fhir.context.RuntimeResourceDefinition;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.util.FhirTerser;
 import health.secondlook.mappings.CompletenessReport;
 import health.secondlook.mappings.MappingProfile;
 import health.secondlook.mappings.ReferenceFollower;
 import health.secondlook.server.ehr.EhrDirectory;
 import health.secondlook.server.ehr.EhrEndpoint;
+import health.secondlook.server.ehr.EhrFailures;
 import health.secondlook.server.packet.PacketService;
 import health.secondlook.server.referral.ReferralTasks;
 import java.util.ArrayList;
@@ -55,6 +57,7 @@ class PullRunner {
   private final PullProperties properties;
   private final PacketService packets;
   private final FhirContext fhirContext = FhirContext.forR4Cached();
+  private final FhirTerser terser = fhirContext.newTerser();
 
   PullRunner(
       DaoRegistry daoRegistry,
@@ -228,9 +231,8 @@ class PullRunner {
     if (definition.getSearchParamsForCompartmentName("Patient").isEmpty()) {
       return true; // Practitioner, Organization, Endpoint...: shared, not patient data
     }
-    return fhirContext
-        .newTerser()
-        .isSourceInCompartmentForTarget("Patient", resource, new IdType("Patient", patientId));
+    return terser.isSourceInCompartmentForTarget(
+        "Patient", resource, new IdType("Patient", patientId));
   }
 
   private void recordProgress(String taskId, String text) {
@@ -303,6 +305,6 @@ class PullRunner {
         return t.getMessage();
       }
     }
-    return health.secondlook.server.ehr.EhrFailures.describe(failure);
+    return EhrFailures.describe(failure);
   }
 }

@@ -2,6 +2,7 @@ package health.secondlook.server.referral;
 
 import health.secondlook.server.fhir.TransactionEntries;
 import java.util.Date;
+import java.util.UUID;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
@@ -42,14 +43,12 @@ class ReferralFactory {
       SecondOpinionRequest request, Identifier identifier, SourcePatientLookup.Found patient) {
     Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
     Reference subject = new Reference("Patient/" + patient.localId());
-    patient
-        .current()
-        .or(
-            () ->
-                patients.existsLocally(patient.localId())
-                    ? java.util.Optional.empty()
-                    : java.util.Optional.of(placeholder(request, patient.localId())))
-        .ifPresent(p -> TransactionEntries.put(transaction, p));
+    if (patient.current().isPresent()) {
+      TransactionEntries.put(transaction, patient.current().get());
+    } else if (!patients.existsLocally(patient.localId())) {
+      // Never overwrite a copy pulled earlier with the bare placeholder.
+      TransactionEntries.put(transaction, placeholder(request, patient.localId()));
+    }
 
     QuestionnaireResponse questions = request.questions().copy();
     questions.setId((String) null);
@@ -140,7 +139,7 @@ class ReferralFactory {
   }
 
   private static String post(Bundle transaction, Resource resource, String ifNoneExist) {
-    String fullUrl = "urn:uuid:" + java.util.UUID.randomUUID();
+    String fullUrl = "urn:uuid:" + UUID.randomUUID();
     Bundle.BundleEntryRequestComponent entry =
         transaction
             .addEntry()

@@ -4,6 +4,7 @@ import static health.secondlook.terminology.TerminologyContent.REFERRAL_PROGRESS
 
 import java.util.Optional;
 import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.Task;
@@ -70,9 +71,7 @@ public final class ReferralTasks {
     task.getOutput()
         .removeIf(o -> o.getType().getCoding().stream().anyMatch(c -> code.equals(c.getCode())));
     task.addOutput()
-        .setType(
-            new CodeableConcept()
-                .addCoding(new org.hl7.fhir.r4.model.Coding(REFERRAL_PROGRESS_SYSTEM, code, null)))
+        .setType(new CodeableConcept().addCoding(new Coding(REFERRAL_PROGRESS_SYSTEM, code, null)))
         .setValue(value);
   }
 
