@@ -11,8 +11,9 @@ import org.hl7.fhir.r4.model.Task;
 
 /**
  * How a second-opinion referral is recorded on its Task (BSeR referral Task, "Task at fulfiller"):
- * where its records come from, its progress ({@code businessStatus}, codes from the
- * referral-progress CodeSystem) and what SecondLook attached ({@code output}).
+ * where its records come from, its progress through pull, delivery, review and write-back ({@code
+ * businessStatus}, codes from the referral-progress CodeSystem) and what SecondLook attached
+ * ({@code output}).
  */
 public final class ReferralTasks {
 
@@ -25,10 +26,19 @@ public final class ReferralTasks {
   public static final String RECORDS_INCOMPLETE = "records-incomplete";
   public static final String PROCEEDING_INCOMPLETE = "proceeding-incomplete";
   public static final String PULL_FAILED = "pull-failed";
+  public static final String DELIVERY_QUEUED = "delivery-queued";
+  public static final String DELIVERED = "delivered";
+  public static final String DELIVERY_FAILED = "delivery-failed";
+  public static final String AWAITING_INFORMATION = "awaiting-information";
+  public static final String WRITE_BACK_QUEUED = "write-back-queued";
+  public static final String WRITTEN_BACK = "written-back";
+  public static final String WRITE_BACK_FAILED = "write-back-failed";
 
   public static final String PULLED_RECORDS_OUTPUT = "pulled-records";
   public static final String COMPLETENESS_REPORT_OUTPUT = "completeness-report";
   public static final String PACKET_OUTPUT = "packet";
+  public static final String FEEDBACK_OUTPUT = "feedback";
+  public static final String INFORMATION_REQUEST_OUTPUT = "information-request";
 
   private ReferralTasks() {}
 
