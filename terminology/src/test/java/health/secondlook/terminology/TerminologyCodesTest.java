@@ -45,7 +45,7 @@ class TerminologyCodesTest {
   }
 
   @Test
-  void packetSectionsAreTheCaseFileInReadingOrder() {
+  void packetSectionsAreTheCaseFileInReadingOrderThenTheFeedbackSections() {
     assertThat(byUrl(CodeSystem.class, TerminologyContent.PACKET_SECTION_SYSTEM).getConcept())
         .extracting(ConceptDefinitionComponent::getCode)
         .containsExactly(
@@ -57,7 +57,9 @@ class TerminologyCodesTest {
             "treatment-plan",
             "surgery-discharge",
             "completeness",
-            "urgency");
+            "urgency",
+            "review-summary",
+            "review-answers");
   }
 
   @Test

@@ -18,9 +18,11 @@ class TerminologyContentTest {
     assertThat(RESOURCES)
         .extracting(TerminologyContentTest::typeAndId)
         .containsExactly(
+            "CodeSystem-diagnosis-agreement",
             "CodeSystem-packet-item",
             "CodeSystem-packet-section",
             "CodeSystem-referral-progress",
+            "CodeSystem-review-element",
             "CodeSystem-review-outcome",
             "ValueSet-packet-item-blood-tests",
             "ValueSet-packet-item-diagnosis-stage",
@@ -78,6 +80,8 @@ class TerminologyContentTest {
                 TerminologyContent.SURGICAL_PROCEDURE_VALUE_SET,
                 TerminologyContent.PACKET_ITEM_TO_LOINC,
                 TerminologyContent.PATIENT_QUESTIONNAIRE,
+                TerminologyContent.DIAGNOSIS_AGREEMENT_SYSTEM,
+                TerminologyContent.REVIEW_ELEMENT_SYSTEM,
                 TerminologyContent.packetItemValueSet("pathology-report")))
         .isSubsetOf(RESOURCES.stream().map(MetadataResource::getUrl).toList());
   }
