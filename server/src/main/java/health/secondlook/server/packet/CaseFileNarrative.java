@@ -3,6 +3,7 @@ package health.secondlook.server.packet;
 import static health.secondlook.server.packet.CaseFileLines.day;
 import static health.secondlook.server.packet.CaseFileLines.join;
 
+import health.secondlook.server.fhir.Xhtml;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

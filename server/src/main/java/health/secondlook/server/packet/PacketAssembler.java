@@ -5,6 +5,7 @@ import static health.secondlook.server.packet.PacketReferences.key;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
+import health.secondlook.server.fhir.Xhtml;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Date;

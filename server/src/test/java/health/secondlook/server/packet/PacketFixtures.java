@@ -14,6 +14,7 @@ import health.secondlook.mappings.PacketItemClassifier;
 import health.secondlook.mappings.ValueSetCodeCheck;
 import health.secondlook.sandbox.SyntheticCancerPatients;
 import health.secondlook.sandbox.SyntheticPatient;
+import health.secondlook.server.fhir.Xhtml;
 import health.secondlook.server.pull.PulledResourceMapper;
 import health.secondlook.server.support.Referrals;
 import health.secondlook.terminology.PacketItemDefinition;

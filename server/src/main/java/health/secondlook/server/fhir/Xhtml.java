@@ -1,4 +1,4 @@
-package health.secondlook.server.packet;
+package health.secondlook.server.fhir;
 
 import java.util.List;
 import org.hl7.fhir.r4.model.Narrative;
@@ -7,30 +7,30 @@ import org.hl7.fhir.r4.model.Narrative;
  * Builds a FHIR narrative ({@code <div>} of paragraphs and lists) from plain text, escaping every
  * piece, since most of it comes from the referring EHR's records.
  */
-final class Xhtml {
+public final class Xhtml {
 
   private final StringBuilder html =
       new StringBuilder("<div xmlns=\"http://www.w3.org/1999/xhtml\">");
 
-  Xhtml paragraph(String text) {
+  public Xhtml paragraph(String text) {
     html.append("<p>").append(escape(text)).append("</p>");
     return this;
   }
 
   /** A bold paragraph introducing the list that follows. */
-  Xhtml heading(String text) {
+  public Xhtml heading(String text) {
     html.append("<p><b>").append(escape(text)).append("</b></p>");
     return this;
   }
 
   /** A paragraph with a bold lead-in, e.g. "Priority: urgent". */
-  Xhtml labelled(String label, String text) {
+  public Xhtml labelled(String label, String text) {
     html.append("<p><b>").append(escape(label)).append("</b> ").append(escape(text)).append("</p>");
     return this;
   }
 
   /** A bullet list; nothing when {@code items} is empty. */
-  Xhtml list(List<String> items) {
+  public Xhtml list(List<String> items) {
     if (!items.isEmpty()) {
       html.append("<ul>");
       items.forEach(item -> html.append("<li>").append(escape(item)).append("</li>"));
@@ -39,13 +39,13 @@ final class Xhtml {
     return this;
   }
 
-  Narrative toNarrative() {
+  public Narrative toNarrative() {
     Narrative narrative = new Narrative().setStatus(Narrative.NarrativeStatus.GENERATED);
     narrative.setDivAsString(html + "</div>");
     return narrative;
   }
 
-  static String escape(String text) {
+  public static String escape(String text) {
     StringBuilder escaped = new StringBuilder(text.length());
     for (char c : text.toCharArray()) {
       switch (c) {
