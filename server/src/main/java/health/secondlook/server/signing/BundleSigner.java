@@ -37,7 +37,11 @@ public final class BundleSigner {
   static final String SIG_T = "sigT";
   static final String SR_CMS = "srCms";
 
-  /** Registered nowhere, so marked critical: a verifier that ignores them must reject the JWS. */
+  /**
+   * Registered nowhere, so marked critical: a verifier that ignores them must reject the JWS. HAPI
+   * 8.6's validator reads both but does not tell its JOSE library so, which then rejects every
+   * packet signature; the bytes it checks them against are the {@link CanonicalForm}.
+   */
   static final Set<String> CRITICAL = Set.of(SIG_T, SR_CMS);
 
   private final SigningIdentity identity;

@@ -3,17 +3,12 @@ package health.secondlook.server.packet;
 import static health.secondlook.terminology.TerminologyContent.PACKET_SECTION_SYSTEM;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
-import ca.uhn.fhir.validation.FhirValidator;
 import ca.uhn.fhir.validation.ResultSeverityEnum;
+import ca.uhn.fhir.validation.SingleValidationMessage;
+import health.secondlook.server.support.HapiValidation;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
-import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
-import org.hl7.fhir.common.hapi.validation.support.SnapshotGeneratingValidationSupport;
-import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
-import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Composition;
 import org.hl7.fhir.r4.model.Reference;
@@ -22,33 +17,33 @@ import org.hl7.fhir.r4.model.Reference;
 final class PacketChecks {
 
   private static final FhirContext CTX = FhirContext.forR4Cached();
-  private static FhirValidator validator;
-  private static final String HAPI_NON_JCS_CHECK = "BUNDLE_SIGNATURE_SIG_FAIL";
 
   private PacketChecks() {}
 
   /**
    * Errors and fatal problems from HAPI's validator against base R4 (bdl-* invariants included).
    *
-   * <p>One message is set aside: HAPI 8.6's signature check, "a work in progress" by its own words,
-   * recomputes the signed bytes with its own canonical JSON rather than RFC 8785 (JCS), which CDex
-   * signatures use, so it reports every CDex signature as not verifying. It still checks the rest
-   * of the signature (base64, header, sigT = when, certificate). The signature itself is verified
-   * by {@code BundleVerifier} and, independently, with jose4j.
+   * <p>One error is set aside, and only on proof: HAPI's "The signature did not verify against the
+   * provided certificate" ({@value HapiValidation#SIG_FAIL_CERT}) when {@link
+   * HapiValidation#failsOnlyForCriticalHeaders} shows that the packet's JWS verifies over the very
+   * bytes HAPI computes, with the key HAPI takes, as soon as the JWS's critical header parameters
+   * ({@code sigT}, {@code srCms}, which HAPI reads and checks itself) are named as understood. HAPI
+   * 8.6 verifies with Nimbus verifiers that are told of none, so Nimbus rejects every JWS with a
+   * {@code crit} header, as RFC 7515 section 4.1.11 asks of a recipient that does not understand
+   * them. {@code HapiSignatureCheckTest} pins this down; any other signature problem, e.g. bytes
+   * that differ, still counts.
    */
   static synchronized List<String> validationErrors(Bundle packet) {
-    if (validator == null) {
-      ValidationSupportChain support =
-          new ValidationSupportChain(
-              new DefaultProfileValidationSupport(CTX),
-              new InMemoryTerminologyServerValidationSupport(CTX),
-              new CommonCodeSystemsTerminologyService(CTX),
-              new SnapshotGeneratingValidationSupport(CTX));
-      validator = CTX.newValidator().registerValidatorModule(new FhirInstanceValidator(support));
-    }
-    return validator.validateWithResult(packet).getMessages().stream()
-        .filter(m -> m.getSeverity().ordinal() >= ResultSeverityEnum.ERROR.ordinal())
-        .filter(m -> m.getMessageId() == null || !m.getMessageId().startsWith(HAPI_NON_JCS_CHECK))
+    List<SingleValidationMessage> errors =
+        HapiValidation.validator().validateWithResult(packet).getMessages().stream()
+            .filter(m -> m.getSeverity().ordinal() >= ResultSeverityEnum.ERROR.ordinal())
+            .toList();
+    boolean onlyCriticalHeaders =
+        errors.stream().anyMatch(m -> HapiValidation.SIG_FAIL_CERT.equals(m.getMessageId()))
+            && HapiValidation.failsOnlyForCriticalHeaders(packet);
+    return errors.stream()
+        .filter(
+            m -> !(onlyCriticalHeaders && HapiValidation.SIG_FAIL_CERT.equals(m.getMessageId())))
         .map(m -> m.getLocationString() + ": " + m.getMessage())
         .toList();
   }
