@@ -38,9 +38,11 @@ public final class BundleSigner {
   static final String SR_CMS = "srCms";
 
   /**
-   * Registered nowhere, so marked critical: a verifier that ignores them must reject the JWS. HAPI
-   * 8.6's validator reads both but does not tell its JOSE library so, which then rejects every
-   * packet signature; the bytes it checks them against are the {@link CanonicalForm}.
+   * The header parameters a verifier of SecondLook signatures understands when a JWS marks them
+   * critical. SecondLook's own signatures do not: HAPI's validator (8.6), which many recipients
+   * run, reads and checks {@code sigT} and {@code srCms} itself but rejects any JWS with a {@code
+   * crit} header, so marking them would fail every packet there. Packets signed with {@code crit}
+   * before still verify.
    */
   static final Set<String> CRITICAL = Set.of(SIG_T, SR_CMS);
 
@@ -78,7 +80,6 @@ public final class BundleSigner {
         new JWSHeader.Builder(identity.alg())
             .keyID(identity.keyId())
             .x509CertChain(x5c)
-            .criticalParams(CRITICAL)
             .customParam(SIG_T, DateTimeFormatter.ISO_INSTANT.format(sigT))
             .customParam(SR_CMS, List.of(commitment(role)))
             .build();

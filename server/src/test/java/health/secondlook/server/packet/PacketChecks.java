@@ -4,7 +4,6 @@ import static health.secondlook.terminology.TerminologyContent.PACKET_SECTION_SY
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.validation.ResultSeverityEnum;
-import ca.uhn.fhir.validation.SingleValidationMessage;
 import health.secondlook.server.support.HapiValidation;
 import java.util.List;
 import java.util.Set;
@@ -20,30 +19,10 @@ final class PacketChecks {
 
   private PacketChecks() {}
 
-  /**
-   * Errors and fatal problems from HAPI's validator against base R4 (bdl-* invariants included).
-   *
-   * <p>One error is set aside, and only on proof: HAPI's "The signature did not verify against the
-   * provided certificate" ({@value HapiValidation#SIG_FAIL_CERT}) when {@link
-   * HapiValidation#failsOnlyForCriticalHeaders} shows that the packet's JWS verifies over the very
-   * bytes HAPI computes, with the key HAPI takes, as soon as the JWS's critical header parameters
-   * ({@code sigT}, {@code srCms}, which HAPI reads and checks itself) are named as understood. HAPI
-   * 8.6 verifies with Nimbus verifiers that are told of none, so Nimbus rejects every JWS with a
-   * {@code crit} header, as RFC 7515 section 4.1.11 asks of a recipient that does not understand
-   * them. {@code HapiSignatureCheckTest} pins this down; any other signature problem, e.g. bytes
-   * that differ, still counts.
-   */
+  /** Errors and fatal problems from HAPI's validator against base R4, signature check included. */
   static synchronized List<String> validationErrors(Bundle packet) {
-    List<SingleValidationMessage> errors =
-        HapiValidation.validator().validateWithResult(packet).getMessages().stream()
-            .filter(m -> m.getSeverity().ordinal() >= ResultSeverityEnum.ERROR.ordinal())
-            .toList();
-    boolean onlyCriticalHeaders =
-        errors.stream().anyMatch(m -> HapiValidation.SIG_FAIL_CERT.equals(m.getMessageId()))
-            && HapiValidation.failsOnlyForCriticalHeaders(packet);
-    return errors.stream()
-        .filter(
-            m -> !(onlyCriticalHeaders && HapiValidation.SIG_FAIL_CERT.equals(m.getMessageId())))
+    return HapiValidation.validator().validateWithResult(packet).getMessages().stream()
+        .filter(m -> m.getSeverity().ordinal() >= ResultSeverityEnum.ERROR.ordinal())
         .map(m -> m.getLocationString() + ": " + m.getMessage())
         .toList();
   }

@@ -88,7 +88,6 @@ class IndependentVerificationTest {
             AlgorithmConstraints.ConstraintType.PERMIT,
             AlgorithmIdentifiers.RSA_USING_SHA256,
             AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256));
-    jws.setKnownCriticalHeaders("sigT", "srCms");
     jws.setCompactSerialization(compactJws);
     // Detached content: the signing input is BASE64URL(header) "." BASE64URL(canonical form).
     jws.setEncodedPayload(Base64.getUrlEncoder().withoutPadding().encodeToString(canonical));
