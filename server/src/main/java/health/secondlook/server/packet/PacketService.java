@@ -25,7 +25,8 @@ import org.springframework.stereotype.Service;
  * ({@link #onRecordsComplete}), or when the referrer proceeds without the missing ones ({@link
  * #proceed}). The packet is assembled from what is stored, signed, stored as a new {@code Bundle},
  * and linked from the ServiceRequest's {@code supportingInfo} and the Task's {@code packet} output.
- * Each pull makes a new packet with a new identifier; earlier ones stay stored unchanged.
+ * Each pull makes a new packet with a new identifier, whose Composition says which packet it
+ * replaces; earlier ones stay stored unchanged.
  */
 @Service
 public class PacketService {
@@ -126,7 +127,11 @@ public class PacketService {
             read(Composition.class, output(task, ReferralTasks.COMPLETENESS_REPORT_OUTPUT)),
             new PacketSources.SourceEhr(ehrName, ehrBase),
             baseUrl.get());
-    Bundle packet = signing.sign(assembler.assemble(sources));
+    Bundle assembled = assembler.assemble(sources);
+    ReferralTasks.output(task, ReferralTasks.PACKET_OUTPUT)
+        .map(previous -> read(Bundle.class, previous))
+        .ifPresent(previous -> replaces(assembled, previous));
+    Bundle packet = signing.sign(assembled);
     String packetReference = "Bundle/" + bundles.create(packet, SYSTEM).getId().getIdPart();
 
     // The referral points at its newest packet; earlier ones stay readable by their own id.
@@ -137,6 +142,17 @@ public class PacketService {
         new Reference(packetReference).setDisplay("Second-opinion packet"));
     serviceRequests.update(serviceRequest, SYSTEM);
     ReferralTasks.setOutput(task, ReferralTasks.PACKET_OUTPUT, new Reference(packetReference));
+  }
+
+  /**
+   * A new packet for a referral that already had one (e.g. after the specialist asked for more)
+   * says which packet it replaces, so the specialist's system can tell the versions apart.
+   */
+  private static void replaces(Bundle packet, Bundle previous) {
+    ((Composition) packet.getEntryFirstRep().getResource())
+        .addRelatesTo()
+        .setCode(Composition.DocumentRelationshipType.REPLACES)
+        .setTarget(previous.getIdentifier().copy());
   }
 
   private List<Resource> records(ListResource pulled) {

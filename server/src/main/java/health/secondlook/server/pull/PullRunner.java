@@ -154,7 +154,11 @@ class PullRunner {
                     explain(failure),
                     taskId);
     log.warn("Pull of Task/{} failed: {}", taskId, reason, failure);
-    task.setStatus(Task.TaskStatus.FAILED);
+    if (task.getStatus() == Task.TaskStatus.REQUESTED) {
+      // Before the specialist took the referral, a failed pull fails it; afterwards (a pull for
+      // information they asked for) the review goes on and only the progress says it failed.
+      task.setStatus(Task.TaskStatus.FAILED);
+    }
     task.getStatusReason().setText(reason);
     ReferralTasks.setProgress(task, ReferralTasks.PULL_FAILED, reason);
     tasks.update(task, new SystemRequestDetails());

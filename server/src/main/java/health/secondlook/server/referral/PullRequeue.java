@@ -4,6 +4,7 @@ import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
+import health.secondlook.server.fhir.Outcomes;
 import java.util.Set;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -22,7 +23,14 @@ class PullRequeue {
           ReferralTasks.RECORDS_COMPLETE,
           ReferralTasks.RECORDS_INCOMPLETE,
           ReferralTasks.PROCEEDING_INCOMPLETE,
-          ReferralTasks.PULL_FAILED);
+          ReferralTasks.PULL_FAILED,
+          ReferralTasks.DELIVERED,
+          ReferralTasks.DELIVERY_FAILED,
+          ReferralTasks.AWAITING_INFORMATION);
+
+  /** A referral the specialist has closed gets no new packet. */
+  private static final Set<Task.TaskStatus> CLOSED =
+      Set.of(Task.TaskStatus.COMPLETED, Task.TaskStatus.REJECTED, Task.TaskStatus.CANCELLED);
 
   private final IFhirResourceDao<Task> tasks;
 
@@ -33,17 +41,15 @@ class PullRequeue {
   Task requeue(IdType taskId) {
     Task task = tasks.read(taskId.toVersionless(), new SystemRequestDetails());
     String progress = ReferralTasks.progress(task).orElse("none");
+    if (CLOSED.contains(task.getStatus())) {
+      refuse(
+          "Task/%s is '%s': the referral is closed, so its records are not pulled again"
+              .formatted(taskId.getIdPart(), task.getStatus().toCode()));
+    }
     if (!FINISHED_PULLS.contains(progress)) {
-      OperationOutcome outcome = new OperationOutcome();
-      String message =
-          "Task/%s: its records pull is '%s'; it can be run again only once finished"
-              .formatted(taskId.getIdPart(), progress);
-      outcome
-          .addIssue()
-          .setSeverity(OperationOutcome.IssueSeverity.ERROR)
-          .setCode(OperationOutcome.IssueType.BUSINESSRULE)
-          .setDiagnostics(message);
-      throw new PreconditionFailedException(message, outcome);
+      refuse(
+          "Task/%s: it is '%s'; its records can be pulled again once the pull and the packet's delivery have finished"
+              .formatted(taskId.getIdPart(), progress));
     }
     if (task.getStatus() == Task.TaskStatus.FAILED) {
       task.setStatus(Task.TaskStatus.REQUESTED);
@@ -52,5 +58,10 @@ class PullRequeue {
     ReferralTasks.setProgress(task, ReferralTasks.PULL_QUEUED, "Pull queued again");
     tasks.update(task, new SystemRequestDetails());
     return tasks.read(taskId.toVersionless(), new SystemRequestDetails());
+  }
+
+  private static void refuse(String message) {
+    throw new PreconditionFailedException(
+        message, Outcomes.error(OperationOutcome.IssueType.BUSINESSRULE, message));
   }
 }

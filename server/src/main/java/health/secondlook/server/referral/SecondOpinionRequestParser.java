@@ -5,6 +5,7 @@ import static org.hl7.fhir.r4.model.OperationOutcome.IssueType.NOTFOUND;
 import static org.hl7.fhir.r4.model.OperationOutcome.IssueType.REQUIRED;
 
 import health.secondlook.server.ehr.EhrDirectory;
+import health.secondlook.server.fhir.RequestProblems;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneId;

@@ -42,6 +42,15 @@ public final class TestEhrs {
   /** A complete sandbox patient only the signing tests refer, to re-sign a real packet. */
   public static final String SIGNED_PACKET_PATIENT = "signed-1";
 
+  /** Complete sandbox patients only the review tests refer: accepted, reviewed, asked for more. */
+  public static final String REVIEW_PATIENT = "review-1";
+
+  public static final String REVIEW_RULES_PATIENT = "review-2";
+  public static final String REVIEW_INFORMATION_PATIENT = "review-info-1";
+
+  /** Incomplete, so its referral never gets a packet; only the review tests refer. */
+  public static final String REVIEW_INCOMPLETE_PATIENT = "review-incomplete-1";
+
   /** Packets carry attachments up to this size; the sandbox's discharge summaries are larger. */
   public static final int PACKET_MAX_INLINE_BYTES = 128;
 
@@ -59,6 +68,11 @@ public final class TestEhrs {
     sandboxPatients.add(SyntheticCancerPatients.withVolume(PACKET_REPULL_PATIENT, 40));
     sandboxPatients.add(SyntheticCancerPatients.withVolume(SIGNED_PACKET_PATIENT, 40));
     sandboxPatients.add(withoutPlanOrDischarge(PACKET_INCOMPLETE_PATIENT));
+    for (String reviewed :
+        List.of(REVIEW_PATIENT, REVIEW_RULES_PATIENT, REVIEW_INFORMATION_PATIENT)) {
+      sandboxPatients.add(SyntheticCancerPatients.withVolume(reviewed, 30));
+    }
+    sandboxPatients.add(withoutPlanOrDischarge(REVIEW_INCOMPLETE_PATIENT));
     sandbox = TestEhr.start(5, sandboxPatients, null);
     flaky =
         TestEhr.start(
