@@ -10,6 +10,7 @@ import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import health.secondlook.server.fhir.Outcomes;
 import health.secondlook.server.fhir.RequestProblems;
+import health.secondlook.server.fhir.TransactionEntries;
 import health.secondlook.server.referral.ReferralTasks;
 import health.secondlook.server.terminology.SiteContent;
 import java.util.ArrayList;
@@ -90,15 +91,8 @@ class InformationRequests {
     request.setSender(task.getOwner());
     asked.forEach(a -> request.addPayload().setContent(new StringType(a)));
 
-    String requestUrl = "urn:uuid:" + UUID.randomUUID();
     Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
-    transaction
-        .addEntry()
-        .setFullUrl(requestUrl)
-        .setResource(request)
-        .getRequest()
-        .setMethod(Bundle.HTTPVerb.POST)
-        .setUrl("CommunicationRequest");
+    String requestUrl = TransactionEntries.post(transaction, request);
     String summary = "The specialist asks for: " + String.join("; ", asked);
     task.getStatusReason().setText(summary);
     task.setLastModified(now);
@@ -110,7 +104,7 @@ class InformationRequests {
         task,
         ReferralTasks.AWAITING_INFORMATION,
         summary + ". Add them to the EHR, then run $rerun-pull to send a new packet.");
-    ReviewService.ifMatch(transaction, task);
+    TransactionEntries.putIfMatch(transaction, task);
     system.transaction(new SystemRequestDetails(), transaction);
     return reviews.read(Task.class, id);
   }

@@ -9,12 +9,12 @@ import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import health.secondlook.server.fhir.Outcomes;
+import health.secondlook.server.fhir.TransactionEntries;
 import health.secondlook.server.referral.ReferralTasks;
 import health.secondlook.server.signing.PacketSignatures;
 import health.secondlook.server.signing.SignatureRole;
 import java.util.Date;
 import java.util.EnumSet;
-import java.util.UUID;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
@@ -93,15 +93,8 @@ class ReviewService {
         SignatureRole.AUTHOR,
         new Reference().setType("Practitioner").setIdentifier(review.reviewer().copy()));
 
-    String feedbackUrl = "urn:uuid:" + UUID.randomUUID();
     Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
-    transaction
-        .addEntry()
-        .setFullUrl(feedbackUrl)
-        .setResource(feedback)
-        .getRequest()
-        .setMethod(Bundle.HTTPVerb.POST)
-        .setUrl("Bundle");
+    String feedbackUrl = TransactionEntries.post(transaction, feedback);
     task.setStatus(Task.TaskStatus.COMPLETED);
     task.setStatusReason(null);
     task.setLastModified(now);
@@ -115,9 +108,9 @@ class ReviewService {
         ReferralTasks.WRITE_BACK_QUEUED,
         "Review submitted (%s); waiting to be written back to EHR '%s'"
             .formatted(review.outcome().getDisplay(), ReferralTasks.sourceEhr(task)));
-    ifMatch(transaction, task);
+    TransactionEntries.putIfMatch(transaction, task);
     serviceRequest.setStatus(ServiceRequest.ServiceRequestStatus.COMPLETED);
-    ifMatch(transaction, serviceRequest);
+    TransactionEntries.putIfMatch(transaction, serviceRequest);
     system.transaction(SYSTEM, transaction);
 
     Task completed = tasks.read(taskId.toVersionless(), SYSTEM);
@@ -136,19 +129,6 @@ class ReviewService {
           message, Outcomes.error(IssueType.NOTSUPPORTED, message));
     }
     return task;
-  }
-
-  /** A PUT that fails if someone changed the resource since it was read. */
-  static void ifMatch(Bundle transaction, Resource resource) {
-    String url = resource.fhirType() + "/" + resource.getIdElement().getIdPart();
-    transaction
-        .addEntry()
-        .setFullUrl(url)
-        .setResource(resource)
-        .getRequest()
-        .setMethod(Bundle.HTTPVerb.PUT)
-        .setUrl(url)
-        .setIfMatch("W/\"" + resource.getIdElement().getVersionIdPart() + "\"");
   }
 
   private QuestionnaireResponse questions(ServiceRequest serviceRequest) {
