@@ -7,6 +7,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Resource;
@@ -19,6 +20,8 @@ import org.hl7.fhir.r4.model.Resource;
  * would match, and overwrite, the wrong resource.
  */
 final class IdentifierCondition {
+
+  private static final Set<String> FORMAT_PARAMETERS = Set.of("_format", "_pretty");
 
   private final List<TokenOrListParam> required;
 
@@ -39,6 +42,9 @@ final class IdentifierCondition {
     for (String parameter : query.split("&")) {
       int equals = parameter.indexOf('=');
       String name = equals < 0 ? parameter : parameter.substring(0, equals);
+      if (FORMAT_PARAMETERS.contains(name)) {
+        continue; // HAPI's client adds _format to the condition; it says nothing about matching
+      }
       if (!"identifier".equals(name) || equals == parameter.length() - 1) {
         throw new InvalidRequestException(
             "The sandbox EHR matches conditional requests on identifier=system|value only, not '"
@@ -50,6 +56,10 @@ final class IdentifierCondition {
         alternatives.add(token(URLDecoder.decode(token, StandardCharsets.UTF_8)));
       }
       required.add(alternatives);
+    }
+    if (required.isEmpty()) {
+      throw new InvalidRequestException(
+          "A conditional request to the sandbox EHR needs identifier=system|value");
     }
     return new IdentifierCondition(required);
   }

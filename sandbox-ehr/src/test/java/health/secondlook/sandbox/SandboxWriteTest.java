@@ -45,7 +45,14 @@ class SandboxWriteTest {
   void aConditionalCreateSentTwiceMakesOneResource() {
     String value = UUID.randomUUID().toString();
     MethodOutcome first = create(consultNote(value), value);
-    MethodOutcome second = create(consultNote(value), value);
+    // HAPI's client, set to JSON, adds _format to the condition
+    MethodOutcome second =
+        client()
+            .create()
+            .resource(consultNote(value))
+            .conditionalByUrl(
+                "DocumentReference?identifier=" + SYSTEM + "|" + value + "&_format=json")
+            .execute();
 
     assertThat(first.getCreated()).isTrue();
     assertThat(second.getCreated()).isNotEqualTo(Boolean.TRUE);
