@@ -66,13 +66,15 @@ public final class EhrFailures {
   }
 
   /**
-   * Whether a request that has now failed {@code attempt + 1} times may be sent again: the failure
-   * is {@link #isRetryable retryable} and the EHR's {@code max-attempts} are not spent.
+   * Whether a request that has now failed {@code failures} times may be sent again: the failure is
+   * {@link #isRetryable retryable} and the EHR's {@code max-attempts} (tries, the first included)
+   * are not spent.
    *
-   * @param attempt the retries made so far (0 after the first failure)
+   * @param failures how often the request has failed so far, this failure included; Camel's {@code
+   *     Exchange.REDELIVERY_COUNTER} when a {@code retryWhile} predicate runs
    */
-  public static boolean mayRetry(Limits limits, int attempt, Throwable failure) {
-    return attempt + 1 < limits.maxAttempts() && isRetryable(failure);
+  public static boolean mayRetry(Limits limits, int failures, Throwable failure) {
+    return failures < limits.maxAttempts() && isRetryable(failure);
   }
 
   /**

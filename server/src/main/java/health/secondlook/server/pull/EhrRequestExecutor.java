@@ -59,8 +59,9 @@ class EhrRequestExecutor {
   boolean shouldRetry(Exchange exchange) {
     EhrRequest request = exchange.getIn().getBody(EhrRequest.class);
     Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-    int attempt = exchange.getIn().getHeader(ATTEMPT_HEADER, 0, Integer.class);
-    return EhrFailures.mayRetry(ehrs.find(request.ehr()).orElseThrow().limits(), attempt, failure)
+    // Camel has counted this failure by the time it asks.
+    int failures = exchange.getIn().getHeader(ATTEMPT_HEADER, 0, Integer.class);
+    return EhrFailures.mayRetry(ehrs.find(request.ehr()).orElseThrow().limits(), failures, failure)
         && !exchange.getContext().isStopping();
   }
 

@@ -54,8 +54,9 @@ class EhrWriteExecutor {
   boolean shouldRetry(Exchange exchange) {
     EhrWrite write = exchange.getIn().getBody(EhrWrite.class);
     Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-    int attempt = exchange.getIn().getHeader(ATTEMPT_HEADER, 0, Integer.class);
-    return EhrFailures.mayRetry(ehrs.find(write.ehr()).orElseThrow().limits(), attempt, failure)
+    // Camel has counted this failure by the time it asks.
+    int failures = exchange.getIn().getHeader(ATTEMPT_HEADER, 0, Integer.class);
+    return EhrFailures.mayRetry(ehrs.find(write.ehr()).orElseThrow().limits(), failures, failure)
         && !exchange.getContext().isStopping();
   }
 

@@ -61,8 +61,10 @@ class EhrFailuresTest {
     assertThat(EhrFailures.backoff(limits, 12, reset)).isBetween(ms(500), ms(1000));
     // Retry-After: 7 seconds, but never longer than max-backoff
     assertThat(EhrFailures.backoff(limits, 0, failureOf(ehr(), "503 7"))).isEqualTo(ms(1000));
-    assertThat(EhrFailures.mayRetry(limits, 0, reset)).isTrue();
-    assertThat(EhrFailures.mayRetry(limits, 2, reset)).isFalse();
+    // max-attempts 3: after the first and second failure, not after the third
+    assertThat(EhrFailures.mayRetry(limits, 1, reset)).isTrue();
+    assertThat(EhrFailures.mayRetry(limits, 2, reset)).isTrue();
+    assertThat(EhrFailures.mayRetry(limits, 3, reset)).isFalse();
   }
 
   private static Duration ms(long millis) {
