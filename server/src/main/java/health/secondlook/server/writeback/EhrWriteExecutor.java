@@ -1,5 +1,6 @@
 package health.secondlook.server.writeback;
 
+import ca.uhn.fhir.rest.api.Constants;
 import ca.uhn.fhir.rest.api.MethodOutcome;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import health.secondlook.server.ehr.EhrClients;
@@ -64,11 +65,12 @@ class EhrWriteExecutor {
     String type = write.resource().fhirType();
     return switch (write.kind()) {
       case CREATE -> {
+        // The header itself, not conditionalByUrl: HAPI's client would put its _format into it.
         MethodOutcome outcome =
             client
                 .create()
                 .resource(write.resource())
-                .conditionalByUrl(type + "?" + write.condition())
+                .withAdditionalHeader(Constants.HEADER_IF_NONE_EXIST, write.condition())
                 .execute();
         yield List.of(
             new Written(
