@@ -1,7 +1,6 @@
 package health.secondlook.mappings;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,14 +10,15 @@ import java.util.regex.Pattern;
 /**
  * How one kind of source EHR is read, mirroring a {@code secondlook/mappings/{name}.json} file: the
  * searches a pull runs for a patient and the references it follows from what they return, which
- * packet item each pulled resource satisfies, and how a conditional item's condition is decided.
- * The records only hold the data; {@link MappingProfiles} reads and checks a file, {@link
- * PacketItemClassifier}, {@link ConditionEvaluator} and {@link ReferenceFollower} act on it.
+ * packet item each pulled resource satisfies, and how a conditional item's condition is decided. It
+ * also says how a review is written back ({@link WriteBack}). The records only hold the data;
+ * {@link MappingProfiles} reads and checks a file, {@link PacketItemClassifier}, {@link
+ * ConditionEvaluator} and {@link ReferenceFollower} act on it.
  *
  * @param conditions keyed by the packet-item {@code required-when} code they decide, e.g. {@code
  *     surgery}
- * @param writeBack reserved for how a review's outcome is written back to this kind of EHR; read as
- *     plain JSON and not interpreted yet
+ * @param writeBack how a specialist's review is written back to this kind of EHR; {@code null} when
+ *     the file leaves it out, and nothing is written back to such an EHR
  */
 public record MappingProfile(
     String name,
@@ -26,7 +26,7 @@ public record MappingProfile(
     List<Search> searches,
     List<Rule> classification,
     Map<String, ItemCondition> conditions,
-    JsonNode writeBack) {
+    WriteBack writeBack) {
 
   /** Stands for the patient's id at the EHR in a search query. */
   public static final String PATIENT_PLACEHOLDER = "{patient}";

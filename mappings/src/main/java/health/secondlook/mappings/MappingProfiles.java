@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import health.secondlook.terminology.TerminologyContent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -19,6 +20,7 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.hl7.fhir.r4.model.MetadataResource;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 
@@ -123,7 +125,11 @@ public final class MappingProfiles {
 
   private static ProfileValidator validator() {
     FhirContext ctx = FhirContext.forR4Cached();
-    return new ProfileValidator(ctx, PacketItems.fromTerminology(ctx));
+    List<MetadataResource> terminology = TerminologyContent.loadAll(ctx);
+    return new ProfileValidator(
+        ctx,
+        PacketItems.fromTerminology(terminology),
+        new WriteBackValidator(ctx, PacketItems.reviewOutcomes(terminology)));
   }
 
   private static MappingProfile read(String file, InputStream in, ProfileValidator validator)

@@ -24,7 +24,8 @@ import java.util.stream.Collectors;
 /**
  * Checks a parsed mapping file against the FHIR R4 definitions and the packet-item CodeSystem, and
  * fills in each code rule's default ValueSet (the item's own), so that everything that can be wrong
- * with a file is reported when it is loaded, naming the file and field, rather than during a pull.
+ * with a file is reported when it is loaded, naming the file and field, rather than during a pull
+ * (the {@code writeBack} section: {@link WriteBackValidator}).
  */
 final class ProfileValidator {
 
@@ -33,10 +34,13 @@ final class ProfileValidator {
   private final FhirContext ctx;
   private final ExpressionChecker expressions;
   private final Map<String, PacketItemDefinition> items;
+  private final WriteBackValidator writeBack;
 
-  ProfileValidator(FhirContext ctx, List<PacketItemDefinition> items) {
+  ProfileValidator(
+      FhirContext ctx, List<PacketItemDefinition> items, WriteBackValidator writeBack) {
     this.ctx = ctx;
     this.expressions = new ExpressionChecker(ctx);
+    this.writeBack = writeBack;
     this.items =
         items.stream()
             .collect(
@@ -80,6 +84,7 @@ final class ProfileValidator {
       rules.add(checkRule(file, "classification[" + i + "]", profile.classification().get(i)));
     }
     checkConditions(file, profile.conditions());
+    writeBack.validate(file, profile.writeBack());
     return new MappingProfile(
         profile.name(),
         profile.description(),

@@ -48,7 +48,21 @@ class MappingProfilesTest {
             "DocumentReference",
             "Specimen");
     assertThat(profile.conditions()).containsOnlyKeys("surgery");
-    assertThat(profile.writeBack()).isNull();
+  }
+
+  @Test
+  void defaultProfileWritesBackAConsultNoteADiagnosticReportAndTheTaskToAPlainServer() {
+    WriteBack writeBack = TestFixtures.PROFILE.writeBack();
+
+    assertThat(writeBack.requests()).isEqualTo(WriteBack.Requests.SEPARATE);
+    assertThat(writeBack.identifierSystem()).isEqualTo("https://secondlook.health/fhir/feedback");
+    assertThat(writeBack.document().type())
+        .isEqualTo(new WriteBack.Code("http://loinc.org", "11488-4", "Consult note"));
+    assertThat(writeBack.summary().resourceType()).isEqualTo("DiagnosticReport");
+    assertThat(writeBack.summary().code().code()).isEqualTo("11488-4");
+    assertThat(writeBack.task().update()).isTrue();
+    assertThat(writeBack.task().query("https://referrer.example.org|r-1", "p-1"))
+        .isEqualTo("identifier=https://referrer.example.org|r-1");
   }
 
   @Test
@@ -102,14 +116,51 @@ class MappingProfilesTest {
   }
 
   @Test
-  void writeBackIsReservedAndKeptAsIs() throws IOException {
+  void aSiteChoosesACommunicationItsOwnOutcomeCodesAndATransaction() throws IOException {
     ObjectNode edited = defaultJson();
-    edited.putObject("writeBack").put("taskOutput", "later");
+    ObjectNode writeBack = (ObjectNode) edited.get("writeBack");
+    writeBack.put("requests", "transaction");
+    ObjectNode summary = (ObjectNode) writeBack.get("summary");
+    summary.put("resourceType", "Communication");
+    summary.remove("code");
+    summary
+        .putObject("outcomeCodes")
+        .putObject("confirms-plan")
+        .put("system", "urn:oid:1.2.3.4")
+        .put("code", "SO-OK")
+        .put("display", "Second opinion confirms plan");
+    ((ObjectNode) writeBack.get("task")).put("match", "identifier={identifier}&patient={patient}");
     write(edited);
 
-    assertThat(
-            MappingProfiles.loadFrom(dir).get("r4-default").writeBack().get("taskOutput").asText())
-        .isEqualTo("later");
+    WriteBack loaded = MappingProfiles.loadFrom(dir).get("r4-default").writeBack();
+
+    assertThat(loaded.requests()).isEqualTo(WriteBack.Requests.TRANSACTION);
+    assertThat(loaded.summary().resourceType()).isEqualTo("Communication");
+    assertThat(loaded.summary().code()).isNull();
+    assertThat(loaded.summary().outcomeCodes().get("confirms-plan").toCoding().getCode())
+        .isEqualTo("SO-OK");
+    assertThat(loaded.task().query("s|v", "p-1")).isEqualTo("identifier=s|v&patient=p-1");
+  }
+
+  @Test
+  void withoutAWriteBackSectionNothingIsWrittenBack() throws IOException {
+    ObjectNode edited = defaultJson();
+    edited.remove("writeBack");
+    write(edited);
+
+    assertThat(MappingProfiles.loadFrom(dir).get("r4-default").writeBack()).isNull();
+  }
+
+  @Test
+  void leavingTheTaskAloneNeedsNoMatch() throws IOException {
+    ObjectNode edited = defaultJson();
+    ObjectNode task = (ObjectNode) edited.at("/writeBack/task");
+    task.put("update", false);
+    task.remove("match");
+    write(edited);
+
+    assertThat(MappingProfiles.loadFrom(dir).get("r4-default").writeBack().task().update())
+        .isFalse();
   }
 
   @Test
@@ -166,6 +217,31 @@ class MappingProfilesTest {
             + " conditions.surgery.valueSet; missing",
         "name not the file's; /name; \"r4-other\"; name; a profile is found by its file name",
         "no searches; /searches; []; searches; lists no search",
+        "unknown write-back requests; /writeBack/requests; \"batch\"; writeBack.requests;"
+            + " not one of the values accepted",
+        "relative identifier system; /writeBack/identifierSystem; \"feedback\";"
+            + " writeBack.identifierSystem; 'feedback' is not an absolute URI",
+        "document without type; /writeBack/document/type; null; writeBack.document.type; missing",
+        "document type without code; /writeBack/document/type/code; \"\";"
+            + " writeBack.document.type.code; is not a FHIR code",
+        "category without system; /writeBack/document/category/0/system; null;"
+            + " writeBack.document.category[0].system; missing",
+        "summary of another type; /writeBack/summary/resourceType; \"Observation\";"
+            + " writeBack.summary.resourceType; written as DiagnosticReport or Communication",
+        "report without code; /writeBack/summary/code; null; writeBack.summary.code; missing",
+        "unknown outcome; /writeBack/summary/outcomeCodes; {\"confirms\": {\"system\":"
+            + " \"http://x.org\", \"code\": \"c\"}}; writeBack.summary.outcomeCodes.confirms;"
+            + " 'confirms' is not a review outcome",
+        "no summary; /writeBack/summary; null; writeBack.summary; missing",
+        "no task; /writeBack/task; null; writeBack.task; say \"update\": false",
+        "task match without identifier; /writeBack/task/match; \"patient={patient}\";"
+            + " writeBack.task.match; has no {identifier}",
+        "task match with unknown placeholder; /writeBack/task/match;"
+            + " \"identifier={identifier}&owner={recipient}\"; writeBack.task.match;"
+            + " unknown placeholder {recipient}",
+        "task match with unknown parameter; /writeBack/task/match;"
+            + " \"identifer={identifier}\"; writeBack.task.match;"
+            + " Task has no search parameter 'identifer'",
       })
   void anInvalidFileIsRefusedNamingTheFileFieldAndProblem(
       String description, String pointer, String value, String field, String problem)
@@ -185,6 +261,16 @@ class MappingProfilesTest {
     write(edited);
 
     assertInvalid("searches[1].qurey", "unknown field; the fields here are");
+  }
+
+  @Test
+  void aMisspeltWriteBackFieldIsNamed() throws IOException {
+    ObjectNode edited = defaultJson();
+    ObjectNode summary = (ObjectNode) edited.at("/writeBack/summary");
+    summary.set("resourcetype", summary.remove("resourceType"));
+    write(edited);
+
+    assertInvalid("writeBack.summary.resourcetype", "unknown field; the fields here are");
   }
 
   @Test

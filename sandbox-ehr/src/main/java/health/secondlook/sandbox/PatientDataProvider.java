@@ -24,11 +24,12 @@ import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
- * A resource type in the patient compartment, keyed by its {@code subject}: searched the way a pull
- * asks a US Core server, by {@code patient} or {@code subject} (as {@code Patient/x} or {@code x}),
- * optionally narrowed by {@code _id} and by {@code category}, {@code code} or {@code type} tokens.
- * A token parameter the type has no element for is refused with 400, as a real server refuses an
- * unknown search parameter, instead of being ignored and widening the result.
+ * A resource type in the patient compartment, keyed by its {@code subject} ({@code for} on a Task):
+ * searched the way a pull asks a US Core server, by {@code patient} or {@code subject} (as {@code
+ * Patient/x} or {@code x}), optionally narrowed by {@code _id}, {@code identifier} and by {@code
+ * category}, {@code code} or {@code type} tokens; a write-back finds what it wrote by {@code
+ * identifier} alone. A token parameter the type has no element for is refused with 400, as a real
+ * server refuses an unknown search parameter, instead of being ignored and widening the result.
  */
 public class PatientDataProvider<T extends Resource> extends InMemoryResourceProvider<T> {
 
@@ -37,8 +38,16 @@ public class PatientDataProvider<T extends Resource> extends InMemoryResourcePro
   /** The token parameters this type supports: those naming one of its elements. */
   private final Set<String> tokenElements;
 
+  /** The element naming the patient: {@code subject}, or {@code for} on a Task. */
+  private final String subjectElement;
+
   public PatientDataProvider(Class<T> type) {
+    this(type, "subject");
+  }
+
+  public PatientDataProvider(Class<T> type, String subjectElement) {
     super(type);
+    this.subjectElement = subjectElement;
     Resource blank = instantiate(type);
     this.tokenElements =
         TOKEN_ELEMENTS.stream()
@@ -49,6 +58,7 @@ public class PatientDataProvider<T extends Resource> extends InMemoryResourcePro
   @Search
   public List<T> search(
       @OptionalParam(name = "_id") TokenOrListParam ids,
+      @OptionalParam(name = "identifier") TokenOrListParam identifier,
       @OptionalParam(name = "patient", targetTypes = Patient.class) ReferenceOrListParam patient,
       @OptionalParam(name = "subject") ReferenceOrListParam subject,
       @OptionalParam(name = "category") TokenOrListParam category,
@@ -65,6 +75,7 @@ public class PatientDataProvider<T extends Resource> extends InMemoryResourcePro
     return matching(
         resource ->
             hasId(resource, ids)
+                && (identifier == null || IdentifierCondition.hasIdentifier(resource, identifier))
                 && refersTo(resource, patient, "Patient")
                 && refersTo(resource, subject, null)
                 && tokens.entrySet().stream()
@@ -104,12 +115,11 @@ public class PatientDataProvider<T extends Resource> extends InMemoryResourcePro
    * Whether the subject is one of the wanted references; a bare id matches any type unless the
    * parameter implies one ({@code patient} implies Patient).
    */
-  private static boolean refersTo(
-      Resource resource, ReferenceOrListParam wanted, String impliedType) {
+  private boolean refersTo(Resource resource, ReferenceOrListParam wanted, String impliedType) {
     if (wanted == null) {
       return true;
     }
-    List<Base> subjects = resource.getNamedProperty("subject").getValues();
+    List<Base> subjects = resource.getNamedProperty(subjectElement).getValues();
     if (subjects.isEmpty() || !(subjects.get(0) instanceof Reference subject)) {
       return false;
     }

@@ -22,6 +22,7 @@ import org.hl7.fhir.r4.model.Attachment;
 import org.hl7.fhir.r4.model.Binary;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.CarePlan;
+import org.hl7.fhir.r4.model.Communication;
 import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.hl7.fhir.r4.model.DocumentReference;
@@ -37,12 +38,15 @@ import org.hl7.fhir.r4.model.Procedure;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.Specimen;
+import org.hl7.fhir.r4.model.Task;
 
 /**
  * The sandbox referring EHR's data and FHIR API: one in-memory store per resource type a
- * second-opinion pull reads, seeded with synthetic patients, and {@link #installInto} which turns a
- * HAPI {@link RestfulServer} into that EHR. {@link SandboxEhrServer} is the servlet built this way;
- * tests can pass {@code installInto} to HAPI's {@code RestfulServerExtension#withServer}.
+ * second-opinion pull reads or a write-back writes (DocumentReference, DiagnosticReport,
+ * Communication, Task; conditional creates and updates, and transactions of them), seeded with
+ * synthetic patients, and {@link #installInto} which turns a HAPI {@link RestfulServer} into that
+ * EHR. {@link SandboxEhrServer} is the servlet built this way; tests can pass {@code installInto}
+ * to HAPI's {@code RestfulServerExtension#withServer}.
  */
 public final class SandboxEhr {
 
@@ -73,8 +77,11 @@ public final class SandboxEhr {
             Procedure.class,
             DocumentReference.class,
             Specimen.class,
-            Encounter.class)
+            Encounter.class,
+            Communication.class)
         .forEach(type -> add(new PatientDataProvider<>(type)));
+    // Written back by SecondLook: the referral Task, found by its identifier.
+    add(new PatientDataProvider<>(Task.class, "for"));
     Stream.of(Endpoint.class, Binary.class, Practitioner.class, Organization.class)
         .forEach(type -> add(new IdSearchProvider<>(type)));
   }
@@ -110,6 +117,7 @@ public final class SandboxEhr {
     paging.setMaximumPageSize(Math.max(MAXIMUM_PAGE_SIZE, defaultPageSize));
     server.setPagingProvider(paging);
     server.registerProviders(new ArrayList<>(providers.values()));
+    server.registerProvider(new SandboxTransactions(context, providers::get));
     server
         .getInterceptorService()
         .registerAnonymousInterceptor(

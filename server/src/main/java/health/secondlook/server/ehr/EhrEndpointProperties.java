@@ -77,7 +77,8 @@ public record EhrEndpointProperties(
    * @param maxConcurrency requests in flight to this EHR at once
    * @param connectTimeout TCP connect timeout
    * @param readTimeout longest wait for response data
-   * @param maxAttempts tries per request, the first included, before the pull gives up
+   * @param maxAttempts tries per request, the first included, before the pull or write-back gives
+   *     up
    * @param initialBackoff wait before the first retry; doubled after each failure
    * @param maxBackoff longest wait between retries
    * @param maxBinaryBytes largest document (Binary or attachment) fetched

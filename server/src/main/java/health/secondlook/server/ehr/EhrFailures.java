@@ -3,6 +3,7 @@ package health.secondlook.server.ehr;
 import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.rest.client.exceptions.FhirClientConnectionException;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import health.secondlook.server.ehr.EhrEndpointProperties.Limits;
 import health.secondlook.server.smart.SmartTokenException;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -18,14 +19,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import javax.net.ssl.SSLException;
 import org.apache.http.NoHttpResponseException;
 import org.apache.http.conn.ConnectTimeoutException;
 
 /**
- * How the pull judges a failed request to an EHR: worth retrying or not, how long the EHR asked us
- * to wait, and a one-line description a person can act on (for {@code Task.statusReason}). Works on
- * the exceptions the clients from {@link EhrClients} throw, and on plain HAPI and I/O exceptions.
+ * How the pull and the write-back judge a failed request to an EHR: worth retrying or not, how long
+ * to wait first (the EHR's {@code Retry-After}, or backoff within its limits), and a one-line
+ * description a person can act on (for {@code Task.statusReason}). Works on the exceptions the
+ * clients from {@link EhrClients} throw, and on plain HAPI and I/O exceptions.
  */
 public final class EhrFailures {
 
@@ -60,6 +63,39 @@ public final class EhrFailures {
       }
     }
     return false;
+  }
+
+  /**
+   * Whether a request that has now failed {@code failures} times may be sent again: the failure is
+   * {@link #isRetryable retryable} and the EHR's {@code max-attempts} (tries, the first included)
+   * are not spent.
+   *
+   * @param failures how often the request has failed so far, this failure included; Camel's {@code
+   *     Exchange.REDELIVERY_COUNTER} when a {@code retryWhile} predicate runs
+   */
+  public static boolean mayRetry(Limits limits, int failures, Throwable failure) {
+    return failures < limits.maxAttempts() && isRetryable(failure);
+  }
+
+  /**
+   * How long to wait before the next try: the EHR's {@code Retry-After} if it sent one, otherwise
+   * exponential backoff from {@code initial-backoff} with jitter; never more than {@code
+   * max-backoff}.
+   *
+   * @param attempt the retries made so far (0 after the first failure)
+   */
+  public static Duration backoff(Limits limits, int attempt, Throwable failure) {
+    Duration max = limits.maxBackoff();
+    return retryAfter(failure)
+        .map(d -> d.compareTo(max) > 0 ? max : d)
+        .orElseGet(
+            () -> {
+              long base = limits.initialBackoff().toMillis() << Math.min(attempt, 20);
+              long capped = Math.min(base, max.toMillis());
+              // Jitter, so requests that failed together do not retry together.
+              return Duration.ofMillis(
+                  capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1));
+            });
   }
 
   /** The EHR's {@code Retry-After}, in delta-seconds or as an HTTP-date, if it sent one. */

@@ -5,11 +5,9 @@ import health.secondlook.server.ehr.EhrClients;
 import health.secondlook.server.ehr.EhrDirectory;
 import health.secondlook.server.ehr.EhrEndpoint;
 import health.secondlook.server.ehr.EhrFailures;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadLocalRandom;
 import org.apache.camel.Exchange;
 import org.apache.camel.Handler;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -49,7 +47,8 @@ class EhrRequestExecutor {
       int attempt = exchange.getIn().getHeader(ATTEMPT_HEADER, 0, Integer.class);
       exchange
           .getIn()
-          .setHeader(Exchange.REDELIVERY_DELAY, delayBefore(ehr, attempt, e).toMillis());
+          .setHeader(
+              Exchange.REDELIVERY_DELAY, EhrFailures.backoff(ehr.limits(), attempt, e).toMillis());
       throw e;
     } finally {
       permit.release();
@@ -60,10 +59,9 @@ class EhrRequestExecutor {
   boolean shouldRetry(Exchange exchange) {
     EhrRequest request = exchange.getIn().getBody(EhrRequest.class);
     Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-    int attempt = exchange.getIn().getHeader(ATTEMPT_HEADER, 0, Integer.class);
-    int maxAttempts = ehrs.find(request.ehr()).orElseThrow().limits().maxAttempts();
-    return attempt + 1 < maxAttempts
-        && EhrFailures.isRetryable(failure)
+    // Camel has counted this failure by the time it asks.
+    int failures = exchange.getIn().getHeader(ATTEMPT_HEADER, 0, Integer.class);
+    return EhrFailures.mayRetry(ehrs.find(request.ehr()).orElseThrow().limits(), failures, failure)
         && !exchange.getContext().isStopping();
   }
 
@@ -75,19 +73,5 @@ class EhrRequestExecutor {
         yield client.read().resource(id.getResourceType()).withId(id.getIdPart()).execute();
       }
     };
-  }
-
-  private static Duration delayBefore(EhrEndpoint ehr, int attempt, Exception failure) {
-    Duration max = ehr.limits().maxBackoff();
-    return EhrFailures.retryAfter(failure)
-        .map(d -> d.compareTo(max) > 0 ? max : d)
-        .orElseGet(
-            () -> {
-              long base = ehr.limits().initialBackoff().toMillis() << Math.min(attempt, 20);
-              long capped = Math.min(base, max.toMillis());
-              // Jitter, so parallel searches that failed together do not retry together.
-              return Duration.ofMillis(
-                  capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1));
-            });
   }
 }

@@ -43,6 +43,35 @@ class EhrFailuresTest {
   }
 
   @Test
+  void backoffDoublesWithJitterWithinTheLimitsAndHonoursRetryAfter() {
+    EhrEndpointProperties.Limits limits =
+        new EhrEndpointProperties.Limits(
+            4,
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(30),
+            3,
+            Duration.ofMillis(100),
+            Duration.ofMillis(1000),
+            org.springframework.util.unit.DataSize.ofMegabytes(10),
+            100);
+    IOException reset = new IOException("Connection reset");
+
+    assertThat(EhrFailures.backoff(limits, 0, reset)).isBetween(ms(50), ms(100));
+    assertThat(EhrFailures.backoff(limits, 2, reset)).isBetween(ms(200), ms(400));
+    assertThat(EhrFailures.backoff(limits, 12, reset)).isBetween(ms(500), ms(1000));
+    // Retry-After: 7 seconds, but never longer than max-backoff
+    assertThat(EhrFailures.backoff(limits, 0, failureOf(ehr(), "503 7"))).isEqualTo(ms(1000));
+    // max-attempts 3: after the first and second failure, not after the third
+    assertThat(EhrFailures.mayRetry(limits, 1, reset)).isTrue();
+    assertThat(EhrFailures.mayRetry(limits, 2, reset)).isTrue();
+    assertThat(EhrFailures.mayRetry(limits, 3, reset)).isFalse();
+  }
+
+  private static Duration ms(long millis) {
+    return Duration.ofMillis(millis);
+  }
+
+  @Test
   void retryAfterAsAnHttpDateIsTheTimeUntilThen() {
     Throwable failure = failureOf(ehr(), "503 Wed, 21 Oct 2015 07:28:00 GMT");
     Clock oneMinuteBefore = Clock.fixed(Instant.parse("2015-10-21T07:27:00Z"), ZoneOffset.UTC);

@@ -16,7 +16,11 @@ import java.util.stream.IntStream;
  *   <li>{@value #SANDBOX}: the synthetic cancer patients, searched 5 results a page;
  *   <li>{@value #FLAKY}: its own patients, 30% of requests failing (500, too slow, dropped);
  *   <li>{@value #DOWN}: nothing listening;
- *   <li>{@value #RATE_LIMITED}: answers its first two requests 429 with {@code Retry-After: 1}.
+ *   <li>{@value #RATE_LIMITED}: answers its first two requests 429 with {@code Retry-After: 1};
+ *   <li>{@value #FLAKY_WRITES}: its own patients, behind {@link FaultInjection} that is off until a
+ *       write-back test turns it on;
+ *   <li>{@value #OUTAGE}: its own patient, behind an {@link Outage} a write-back test switches; its
+ *       reviews are written back as one transaction with a Communication ({@link TestMappings}).
  * </ul>
  */
 public final class TestEhrs {
@@ -26,6 +30,16 @@ public final class TestEhrs {
   public static final String DOWN = "down";
   public static final String RATE_LIMITED = "rate-limited";
   public static final int FLAKY_PATIENTS = 6;
+  public static final String FLAKY_WRITES = "flaky-writes";
+  public static final int FLAKY_WRITES_PATIENTS = 4;
+  public static final String OUTAGE = "outage";
+  public static final String OUTAGE_PATIENT = "outage-1";
+
+  /** A complete sandbox patient only the write-back tests refer, reviewed and written back. */
+  public static final String WRITE_BACK_PATIENT = "writeback-1";
+
+  /** A sandbox patient only the write-back tests refer, never reviewed. */
+  public static final String WRITE_BACK_UNREVIEWED_PATIENT = "writeback-unreviewed-1";
 
   /** A sandbox patient no test pulls to completion first, for the open-referral check. */
   public static final String SPARE_PATIENT = "spare-1";
@@ -60,6 +74,8 @@ public final class TestEhrs {
   public final TestEhr flaky;
   public final String downBaseUrl;
   public final TestEhr rateLimited;
+  public final TestEhr flakyWrites;
+  public final TestEhr outage;
 
   private TestEhrs() {
     List<SyntheticPatient> sandboxPatients = new ArrayList<>(SyntheticCancerPatients.all());
@@ -73,6 +89,8 @@ public final class TestEhrs {
       sandboxPatients.add(SyntheticCancerPatients.withVolume(reviewed, 30));
     }
     sandboxPatients.add(withoutPlanOrDischarge(REVIEW_INCOMPLETE_PATIENT));
+    sandboxPatients.add(SyntheticCancerPatients.withVolume(WRITE_BACK_PATIENT, 30));
+    sandboxPatients.add(SyntheticCancerPatients.withVolume(WRITE_BACK_UNREVIEWED_PATIENT, 30));
     sandbox = TestEhr.start(5, sandboxPatients, null);
     flaky =
         TestEhr.start(
@@ -83,6 +101,20 @@ public final class TestEhrs {
             5,
             List.of(SyntheticCancerPatients.withVolume("limited-1", 30)),
             new RateLimiting(2, Duration.ofSeconds(1)));
+    flakyWrites =
+        TestEhr.start(
+            5,
+            IntStream.rangeClosed(1, FLAKY_WRITES_PATIENTS)
+                .mapToObj(i -> SyntheticCancerPatients.withVolume(flakyWritesPatientId(i), 30))
+                .toList(),
+            new FaultInjection(0, Duration.ofMillis(1500), 20261126L));
+    outage =
+        TestEhr.start(
+            5, List.of(SyntheticCancerPatients.withVolume(OUTAGE_PATIENT, 30)), new Outage());
+  }
+
+  public static String flakyWritesPatientId(int i) {
+    return "flaky-writes-" + i;
   }
 
   public static synchronized TestEhrs get() {
@@ -135,6 +167,18 @@ public final class TestEhrs {
     p.put("secondlook.recipients.tumour-board.display", "Regional sarcoma and breast tumour board");
     p.put("secondlook.pull.poll-interval", "200ms");
     p.put("secondlook.packet.max-inline-attachment-bytes", String.valueOf(PACKET_MAX_INLINE_BYTES));
+    p.put("secondlook.ehrs." + FLAKY_WRITES + ".base-url", flakyWrites.baseUrl());
+    p.put("secondlook.ehrs." + FLAKY_WRITES + ".limits.read-timeout", "1s");
+    p.put("secondlook.ehrs." + FLAKY_WRITES + ".limits.max-attempts", "12");
+    p.put("secondlook.ehrs." + FLAKY_WRITES + ".limits.initial-backoff", "20ms");
+    p.put("secondlook.ehrs." + FLAKY_WRITES + ".limits.max-backoff", "200ms");
+    p.put("secondlook.ehrs." + OUTAGE + ".base-url", outage.baseUrl());
+    p.put("secondlook.ehrs." + OUTAGE + ".mapping", TestMappings.TRANSACTION_COMMUNICATION);
+    p.put("secondlook.ehrs." + OUTAGE + ".limits.max-attempts", "4");
+    p.put("secondlook.ehrs." + OUTAGE + ".limits.initial-backoff", "300ms");
+    p.put("secondlook.ehrs." + OUTAGE + ".limits.max-backoff", "1s");
+    p.put("secondlook.site.mappings-dir", TestMappings.siteDirectory().toString());
+    p.put("secondlook.write-back.poll-interval", "200ms");
     return p;
   }
 }

@@ -1,0 +1,136 @@
+package health.secondlook.server.writeback;
+
+import static health.secondlook.terminology.TerminologyContent.REFERRAL_PROGRESS_SYSTEM;
+
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
+import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.rest.api.SortSpec;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.param.TokenParam;
+import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
+import health.secondlook.server.referral.ReferralTasks;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.camel.Handler;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Task;
+import org.springframework.stereotype.Component;
+
+/**
+ * The durable queue of reviews waiting to be written back: Tasks whose business status is {@code
+ * write-back-queued}. Claiming one is a version-checked update of the Task ("writing back to …"),
+ * so a concurrent change to the referral wins and the review is picked up at the next poll; the
+ * reviews this instance is writing are remembered so none is written twice at once. The status
+ * stays {@code write-back-queued} until the write-back ends, so after a restart an interrupted
+ * write-back is simply claimed again, and its conditional writes find what was already made.
+ *
+ * <p>An operator queues a review again with {@link #requeue} ({@code $retry-write-back}). Like the
+ * pull queue, this assumes one SecondLook instance per database.
+ */
+@Component
+class WriteBackQueue {
+
+  private static final SystemRequestDetails SYSTEM = new SystemRequestDetails();
+
+  private final IFhirResourceDao<Task> tasks;
+  private final WriteBackProperties properties;
+  private final Set<String> running = ConcurrentHashMap.newKeySet();
+
+  WriteBackQueue(DaoRegistry daoRegistry, WriteBackProperties properties) {
+    this.tasks = daoRegistry.getResourceDao(Task.class);
+    this.properties = properties;
+  }
+
+  @Handler
+  List<String> claimWaiting() {
+    int capacity = properties.concurrentWriteBacks() - running.size();
+    List<String> claimed = new ArrayList<>();
+    if (capacity <= 0) {
+      return claimed;
+    }
+    for (Task waiting : waiting(capacity + running.size())) {
+      String id = waiting.getIdElement().getIdPart();
+      if (claimed.size() < capacity && !running.contains(id) && claim(waiting)) {
+        running.add(id);
+        claimed.add(id);
+      }
+    }
+    return claimed;
+  }
+
+  /** The write-back of this Task has ended, one way or another. */
+  void finish(String taskId) {
+    running.remove(taskId);
+  }
+
+  /**
+   * Queues the write-back of a referral's review again, e.g. after the EHR was down: allowed when
+   * the referral has a review ({@code feedback} output) and its write-back is not already waiting
+   * or running.
+   *
+   * @throws PreconditionFailedException (412) saying why not
+   */
+  Task requeue(IdType taskId) {
+    Task task = tasks.read(taskId.toVersionless(), SYSTEM);
+    String id = taskId.getIdPart();
+    if (ReferralTasks.output(task, ReferralTasks.FEEDBACK_OUTPUT).isEmpty()) {
+      throw refused(
+          "Task/%s has no review to write back (no '%s' output); a review is submitted with $submit-review"
+              .formatted(id, ReferralTasks.FEEDBACK_OUTPUT));
+    }
+    String progress = ReferralTasks.progress(task).orElse("none");
+    if (ReferralTasks.WRITE_BACK_QUEUED.equals(progress) || running.contains(id)) {
+      throw refused(
+          "Task/%s: its review is already being written back to EHR '%s' (%s)"
+              .formatted(id, ReferralTasks.sourceEhr(task), task.getBusinessStatus().getText()));
+    }
+    task.setStatusReason(null);
+    ReferralTasks.setProgress(
+        task,
+        ReferralTasks.WRITE_BACK_QUEUED,
+        "Write-back to EHR '%s' queued again by an operator (was: %s)"
+            .formatted(ReferralTasks.sourceEhr(task), progress));
+    tasks.update(task, SYSTEM);
+    return tasks.read(taskId.toVersionless(), SYSTEM);
+  }
+
+  private List<Task> waiting(int max) {
+    SearchParameterMap map =
+        SearchParameterMap.newSynchronous(
+            "business-status",
+            new TokenParam(REFERRAL_PROGRESS_SYSTEM, ReferralTasks.WRITE_BACK_QUEUED));
+    int count = Math.min(max, 100);
+    map.setSort(new SortSpec("_lastUpdated"));
+    map.setCount(count);
+    return tasks.search(map, SYSTEM).getResources(0, count).stream().map(Task.class::cast).toList();
+  }
+
+  /** Version-checked: false when the Task changed since it was found. */
+  private boolean claim(Task task) {
+    ReferralTasks.setProgress(
+        task,
+        ReferralTasks.WRITE_BACK_QUEUED,
+        "Writing the review back to EHR '" + ReferralTasks.sourceEhr(task) + "'");
+    try {
+      tasks.update(task, SYSTEM);
+      return true;
+    } catch (ResourceVersionConflictException e) {
+      return false;
+    }
+  }
+
+  private static PreconditionFailedException refused(String message) {
+    OperationOutcome outcome = new OperationOutcome();
+    outcome
+        .addIssue()
+        .setSeverity(OperationOutcome.IssueSeverity.ERROR)
+        .setCode(OperationOutcome.IssueType.BUSINESSRULE)
+        .setDiagnostics(message);
+    return new PreconditionFailedException(message, outcome);
+  }
+}
