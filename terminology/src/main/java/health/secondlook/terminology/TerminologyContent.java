@@ -44,6 +44,7 @@ public final class TerminologyContent {
   public static final String PACKET_ITEM_TO_LOINC = BASE + "ConceptMap/packet-item-to-loinc";
   public static final String PATIENT_QUESTIONNAIRE = BASE + "Questionnaire/patient-questions";
   public static final String REFERRAL_PROGRESS_SYSTEM = BASE + "CodeSystem/referral-progress";
+  public static final String MESSAGE_EVENT_SYSTEM = BASE + "CodeSystem/message-event";
 
   /**
    * Extension on a completeness report section: the packet item's status ({@code present}, {@code

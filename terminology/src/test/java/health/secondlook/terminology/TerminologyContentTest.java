@@ -18,6 +18,7 @@ class TerminologyContentTest {
     assertThat(RESOURCES)
         .extracting(TerminologyContentTest::typeAndId)
         .containsExactly(
+            "CodeSystem-message-event",
             "CodeSystem-packet-item",
             "CodeSystem-packet-section",
             "CodeSystem-referral-progress",
@@ -78,6 +79,7 @@ class TerminologyContentTest {
                 TerminologyContent.SURGICAL_PROCEDURE_VALUE_SET,
                 TerminologyContent.PACKET_ITEM_TO_LOINC,
                 TerminologyContent.PATIENT_QUESTIONNAIRE,
+                TerminologyContent.MESSAGE_EVENT_SYSTEM,
                 TerminologyContent.packetItemValueSet("pathology-report")))
         .isSubsetOf(RESOURCES.stream().map(MetadataResource::getUrl).toList());
   }
