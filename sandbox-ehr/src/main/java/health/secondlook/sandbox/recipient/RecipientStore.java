@@ -31,6 +31,9 @@ final class RecipientStore {
   static final Set<String> TYPES =
       Set.of("Bundle", "Task", "ServiceRequest", "Patient", "MessageHeader");
 
+  /** FHIR's parameters about the response, which clients may add to any URL. */
+  private static final Set<String> RESULT_PARAMETERS = Set.of("_format", "_pretty", "_summary");
+
   private final FhirContext context;
   private final Map<String, Map<String, Resource>> byType = new LinkedHashMap<>();
   private long nextId = 1;
@@ -94,12 +97,15 @@ final class RecipientStore {
    */
   synchronized List<String> select(String type, String query) {
     Map<String, String[]> parameters = UrlUtil.parseQueryString(query);
-    if (parameters.isEmpty()) {
+    if (parameters.keySet().stream().allMatch(RESULT_PARAMETERS::contains)) {
       throw new InvalidRequestException("A conditional request needs search parameters: " + query);
     }
     List<Predicate<Resource>> filters = new ArrayList<>();
     parameters.forEach(
         (name, values) -> {
+          if (RESULT_PARAMETERS.contains(name)) {
+            return; // how to answer, not what to select
+          }
           for (String value : values) {
             switch (name) {
               case "identifier" -> filters.add(r -> hasIdentifier(r, value));

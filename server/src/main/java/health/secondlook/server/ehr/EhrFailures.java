@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import javax.net.ssl.SSLException;
 import org.apache.http.NoHttpResponseException;
 import org.apache.http.conn.ConnectTimeoutException;
@@ -78,6 +79,25 @@ public final class EhrFailures {
         .flatMap(List::stream)
         .findFirst()
         .flatMap(value -> parseRetryAfter(value.trim(), clock));
+  }
+
+  /**
+   * How long to wait before trying again after the {@code attempt}-th retry ({@code 0} after the
+   * first failure): the server's {@code Retry-After} if it sent one, at most {@code maxBackoff};
+   * otherwise {@code initialBackoff} doubled per attempt, capped at {@code maxBackoff}, with jitter
+   * so that requests that failed together do not retry together.
+   */
+  public static Duration retryDelay(
+      Throwable failure, int attempt, Duration initialBackoff, Duration maxBackoff) {
+    return retryAfter(failure)
+        .map(d -> d.compareTo(maxBackoff) > 0 ? maxBackoff : d)
+        .orElseGet(
+            () -> {
+              long base = initialBackoff.toMillis() << Math.min(attempt, 20);
+              long capped = Math.min(base, maxBackoff.toMillis());
+              return Duration.ofMillis(
+                  capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1));
+            });
   }
 
   /**

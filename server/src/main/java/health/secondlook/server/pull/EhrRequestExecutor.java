@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadLocalRandom;
 import org.apache.camel.Exchange;
 import org.apache.camel.Handler;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -78,16 +77,7 @@ class EhrRequestExecutor {
   }
 
   private static Duration delayBefore(EhrEndpoint ehr, int attempt, Exception failure) {
-    Duration max = ehr.limits().maxBackoff();
-    return EhrFailures.retryAfter(failure)
-        .map(d -> d.compareTo(max) > 0 ? max : d)
-        .orElseGet(
-            () -> {
-              long base = ehr.limits().initialBackoff().toMillis() << Math.min(attempt, 20);
-              long capped = Math.min(base, max.toMillis());
-              // Jitter, so parallel searches that failed together do not retry together.
-              return Duration.ofMillis(
-                  capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1));
-            });
+    return EhrFailures.retryDelay(
+        failure, attempt, ehr.limits().initialBackoff(), ehr.limits().maxBackoff());
   }
 }

@@ -22,7 +22,10 @@ class PullRequeue {
           ReferralTasks.RECORDS_COMPLETE,
           ReferralTasks.RECORDS_INCOMPLETE,
           ReferralTasks.PROCEEDING_INCOMPLETE,
-          ReferralTasks.PULL_FAILED);
+          ReferralTasks.PULL_FAILED,
+          // the packet went out; records added since make a new packet, delivered in turn
+          ReferralTasks.DELIVERED,
+          ReferralTasks.DELIVERY_FAILED);
 
   private final IFhirResourceDao<Task> tasks;
 
