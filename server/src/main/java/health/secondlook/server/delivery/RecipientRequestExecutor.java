@@ -60,9 +60,9 @@ class RecipientRequestExecutor {
         Bundle response = client.transaction().withBundle((Bundle) request.body()).execute();
         yield "stored there as "
             + response.getEntry().stream()
-                .map(e -> e.getResponse().getLocation())
-                .filter(l -> l != null && !l.isBlank())
-                .map(l -> l.replaceAll("/_history/.*$", ""))
+                .map(Bundle.BundleEntryComponent::getResponse)
+                .filter(r -> r.hasLocation())
+                .map(r -> r.getLocation().replaceAll("/_history/.*$", "") + " (" + r.getStatus() + ")")
                 .collect(Collectors.joining(" and "));
       }
       case MESSAGE -> {
