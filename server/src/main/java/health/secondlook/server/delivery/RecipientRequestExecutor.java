@@ -62,7 +62,12 @@ class RecipientRequestExecutor {
             + response.getEntry().stream()
                 .map(Bundle.BundleEntryComponent::getResponse)
                 .filter(r -> r.hasLocation())
-                .map(r -> r.getLocation().replaceAll("/_history/.*$", "") + " (" + r.getStatus() + ")")
+                .map(
+                    r ->
+                        r.getLocation().replaceAll("/_history/.*$", "")
+                            + " ("
+                            + r.getStatus()
+                            + ")")
                 .collect(Collectors.joining(" and "));
       }
       case MESSAGE -> {
