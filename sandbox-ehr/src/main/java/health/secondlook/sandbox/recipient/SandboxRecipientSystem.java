@@ -35,7 +35,7 @@ public class SandboxRecipientSystem extends RestfulServer {
     List<Object> providers = new ArrayList<>();
     Stream.of(Bundle.class, Task.class, ServiceRequest.class, Patient.class, MessageHeader.class)
         .forEach(type -> providers.add(new RecipientResourceProvider<>(type, store, writes)));
-    providers.add(new RecipientMessaging(store, writes));
+    providers.add(new RecipientSystemInteractions(store, writes));
     registerProviders(providers);
     setServerName(NAME);
     setImplementationDescription(

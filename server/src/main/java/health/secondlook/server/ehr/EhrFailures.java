@@ -24,9 +24,10 @@ import org.apache.http.NoHttpResponseException;
 import org.apache.http.conn.ConnectTimeoutException;
 
 /**
- * How the pull judges a failed request to an EHR: worth retrying or not, how long the EHR asked us
- * to wait, and a one-line description a person can act on (for {@code Task.statusReason}). Works on
- * the exceptions the clients from {@link EhrClients} throw, and on plain HAPI and I/O exceptions.
+ * How the pull judges a failed request to an EHR (and delivery one to a recipient's server): worth
+ * retrying or not, how long to wait first, and a one-line description a person can act on (for
+ * {@code Task.statusReason}). Works on the exceptions the clients from {@link EhrClients} throw, and
+ * on plain HAPI and I/O exceptions.
  */
 public final class EhrFailures {
 

@@ -25,13 +25,13 @@ import org.hl7.fhir.r4.model.Resource;
  * nothing; a new one stores its MessageHeader and its entries, each conditional on its identifier
  * (a document Bundle is created once, other resources are updated in place).
  */
-final class RecipientMessaging {
+final class RecipientSystemInteractions {
 
   private final RecipientStore store;
   private final RecipientWrites writes;
   private final Map<String, Bundle> processedMessages = new HashMap<>();
 
-  RecipientMessaging(RecipientStore store, RecipientWrites writes) {
+  RecipientSystemInteractions(RecipientStore store, RecipientWrites writes) {
     this.store = store;
     this.writes = writes;
   }
