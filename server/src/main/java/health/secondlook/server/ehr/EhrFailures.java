@@ -26,8 +26,8 @@ import org.apache.http.conn.ConnectTimeoutException;
 /**
  * How the pull judges a failed request to an EHR (and delivery one to a recipient's server): worth
  * retrying or not, how long to wait first, and a one-line description a person can act on (for
- * {@code Task.statusReason}). Works on the exceptions the clients from {@link EhrClients} throw, and
- * on plain HAPI and I/O exceptions.
+ * {@code Task.statusReason}). Works on the exceptions the clients from {@link EhrClients} throw,
+ * and on plain HAPI and I/O exceptions.
  */
 public final class EhrFailures {
 
