@@ -46,6 +46,7 @@ public final class TerminologyContent {
   public static final String REFERRAL_PROGRESS_SYSTEM = BASE + "CodeSystem/referral-progress";
   public static final String DIAGNOSIS_AGREEMENT_SYSTEM = BASE + "CodeSystem/diagnosis-agreement";
   public static final String REVIEW_ELEMENT_SYSTEM = BASE + "CodeSystem/review-element";
+  public static final String MESSAGE_EVENT_SYSTEM = BASE + "CodeSystem/message-event";
 
   /**
    * Extension on a completeness report section: the packet item's status ({@code present}, {@code

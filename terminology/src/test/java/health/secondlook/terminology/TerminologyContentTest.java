@@ -19,6 +19,7 @@ class TerminologyContentTest {
         .extracting(TerminologyContentTest::typeAndId)
         .containsExactly(
             "CodeSystem-diagnosis-agreement",
+            "CodeSystem-message-event",
             "CodeSystem-packet-item",
             "CodeSystem-packet-section",
             "CodeSystem-referral-progress",
@@ -82,6 +83,7 @@ class TerminologyContentTest {
                 TerminologyContent.PATIENT_QUESTIONNAIRE,
                 TerminologyContent.DIAGNOSIS_AGREEMENT_SYSTEM,
                 TerminologyContent.REVIEW_ELEMENT_SYSTEM,
+                TerminologyContent.MESSAGE_EVENT_SYSTEM,
                 TerminologyContent.packetItemValueSet("pathology-report")))
         .isSubsetOf(RESOURCES.stream().map(MetadataResource::getUrl).toList());
   }

@@ -24,12 +24,15 @@ class DemoBanner {
         SecondLook demo is ready.
           SecondLook FHIR API      {}/fhir/metadata
           Sandbox referring EHR    {}{}/Patient
+          Sandbox recipient        {}{}/Bundle
           Packet items ValueSet    {}/fhir/ValueSet/$expand?url=https://secondlook.health/fhir/ValueSet/packet-item
           Health                   {}/actuator/health
         """,
         root,
         root,
         DemoSandboxConfiguration.SANDBOX_PATH,
+        root,
+        DemoSandboxConfiguration.RECIPIENT_PATH,
         root,
         root);
   }

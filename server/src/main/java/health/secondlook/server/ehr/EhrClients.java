@@ -8,7 +8,9 @@ import com.nimbusds.jose.jwk.JWK;
 import health.secondlook.server.ehr.EhrEndpointProperties.Auth;
 import health.secondlook.server.smart.SigningKeys;
 import health.secondlook.server.smart.SmartBackendServicesClient;
+import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
@@ -64,20 +66,49 @@ public class EhrClients {
     tokens.get(endpoint(ehrName).name()).invalidate();
   }
 
+  /**
+   * A client for another FHIR server SecondLook sends to, such as a recipient's system, that
+   * behaves like an EHR's: lenient parsing, JSON, no CapabilityStatement check, these timeouts, an
+   * optional fixed bearer token, and failures that name the server and keep {@code Retry-After} for
+   * {@link EhrFailures}.
+   *
+   * @param bearerToken sent as {@code Authorization: Bearer}; {@code null} or blank for none
+   */
+  public static IGenericClient plainClient(
+      URI baseUrl, String bearerToken, Duration connectTimeout, Duration readTimeout) {
+    AccessTokens tokens =
+        bearerToken == null || bearerToken.isBlank()
+            ? AccessTokens.none()
+            : AccessTokens.bearer(bearerToken);
+    return newClient(baseUrl, tokens, connectTimeout, readTimeout, 1);
+  }
+
   private IGenericClient newClient(EhrEndpoint ehr) {
+    return newClient(
+        ehr.baseUrl(),
+        tokens.get(ehr.name()),
+        ehr.limits().connectTimeout(),
+        ehr.limits().readTimeout(),
+        ehr.limits().maxConcurrency());
+  }
+
+  private static IGenericClient newClient(
+      URI baseUrl,
+      AccessTokens tokens,
+      Duration connectTimeout,
+      Duration readTimeout,
+      int maxConcurrency) {
     FhirContext context = FhirContext.forR4();
     context.setParserErrorHandler(new LenientErrorHandler().disableAllErrors());
-    EhrGenericClient.Factory factory =
-        new EhrGenericClient.Factory(context, tokens.get(ehr.name()));
+    EhrGenericClient.Factory factory = new EhrGenericClient.Factory(context, tokens);
     factory.setServerValidationMode(ServerValidationModeEnum.NEVER);
-    factory.setConnectTimeout(Math.toIntExact(ehr.limits().connectTimeout().toMillis()));
-    factory.setSocketTimeout(Math.toIntExact(ehr.limits().readTimeout().toMillis()));
+    factory.setConnectTimeout(Math.toIntExact(connectTimeout.toMillis()));
+    factory.setSocketTimeout(Math.toIntExact(readTimeout.toMillis()));
     // never the bottleneck: the pull's own limit (max-concurrency) decides how many run at once
-    factory.setPoolMaxPerRoute(
-        Math.max(factory.getPoolMaxPerRoute(), ehr.limits().maxConcurrency()));
-    factory.setPoolMaxTotal(Math.max(factory.getPoolMaxTotal(), ehr.limits().maxConcurrency()));
+    factory.setPoolMaxPerRoute(Math.max(factory.getPoolMaxPerRoute(), maxConcurrency));
+    factory.setPoolMaxTotal(Math.max(factory.getPoolMaxTotal(), maxConcurrency));
     context.setRestfulClientFactory(factory);
-    return context.newRestfulGenericClient(ehr.baseUrl().toString());
+    return context.newRestfulGenericClient(baseUrl.toString());
   }
 
   private EhrEndpoint endpoint(String name) {

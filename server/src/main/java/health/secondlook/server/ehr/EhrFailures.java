@@ -25,10 +25,11 @@ import org.apache.http.NoHttpResponseException;
 import org.apache.http.conn.ConnectTimeoutException;
 
 /**
- * How the pull and the write-back judge a failed request to an EHR: worth retrying or not, how long
- * to wait first (the EHR's {@code Retry-After}, or backoff within its limits), and a one-line
- * description a person can act on (for {@code Task.statusReason}). Works on the exceptions the
- * clients from {@link EhrClients} throw, and on plain HAPI and I/O exceptions.
+ * How the pull and the write-back judge a failed request to an EHR (and delivery one to a
+ * recipient's server): worth retrying or not, how long to wait first (the server's {@code
+ * Retry-After}, or backoff within its limits), and a one-line description a person can act on (for
+ * {@code Task.statusReason}). Works on the exceptions the clients from {@link EhrClients} throw,
+ * and on plain HAPI and I/O exceptions.
  */
 public final class EhrFailures {
 
@@ -85,17 +86,7 @@ public final class EhrFailures {
    * @param attempt the retries made so far (0 after the first failure)
    */
   public static Duration backoff(Limits limits, int attempt, Throwable failure) {
-    Duration max = limits.maxBackoff();
-    return retryAfter(failure)
-        .map(d -> d.compareTo(max) > 0 ? max : d)
-        .orElseGet(
-            () -> {
-              long base = limits.initialBackoff().toMillis() << Math.min(attempt, 20);
-              long capped = Math.min(base, max.toMillis());
-              // Jitter, so requests that failed together do not retry together.
-              return Duration.ofMillis(
-                  capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1));
-            });
+    return retryDelay(failure, attempt, limits.initialBackoff(), limits.maxBackoff());
   }
 
   /** The EHR's {@code Retry-After}, in delta-seconds or as an HTTP-date, if it sent one. */
@@ -114,6 +105,25 @@ public final class EhrFailures {
         .flatMap(List::stream)
         .findFirst()
         .flatMap(value -> parseRetryAfter(value.trim(), clock));
+  }
+
+  /**
+   * How long to wait before trying again after the {@code attempt}-th retry ({@code 0} after the
+   * first failure): the server's {@code Retry-After} if it sent one, at most {@code maxBackoff};
+   * otherwise {@code initialBackoff} doubled per attempt, capped at {@code maxBackoff}, with jitter
+   * so that requests that failed together do not retry together.
+   */
+  public static Duration retryDelay(
+      Throwable failure, int attempt, Duration initialBackoff, Duration maxBackoff) {
+    return retryAfter(failure)
+        .map(d -> d.compareTo(maxBackoff) > 0 ? maxBackoff : d)
+        .orElseGet(
+            () -> {
+              long base = initialBackoff.toMillis() << Math.min(attempt, 20);
+              long capped = Math.min(base, maxBackoff.toMillis());
+              return Duration.ofMillis(
+                  capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1));
+            });
   }
 
   /**

@@ -4,6 +4,7 @@ import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
+import health.secondlook.server.delivery.Deliveries;
 import health.secondlook.server.ehr.EhrDirectory;
 import health.secondlook.server.referral.ReferralTasks;
 import java.util.List;
@@ -26,7 +27,8 @@ import org.springframework.stereotype.Service;
  * #proceed}). The packet is assembled from what is stored, signed, stored as a new {@code Bundle},
  * and linked from the ServiceRequest's {@code supportingInfo} and the Task's {@code packet} output.
  * Each pull makes a new packet with a new identifier, whose Composition says which packet it
- * replaces; earlier ones stay stored unchanged.
+ * replaces; earlier ones stay stored unchanged. If the referral's recipient gets its packets
+ * delivered, each new packet is queued for delivery.
  */
 @Service
 public class PacketService {
@@ -41,13 +43,15 @@ public class PacketService {
   private final PacketAssembler assembler;
   private final PacketSigning signing;
   private final SecondLookBaseUrl baseUrl;
+  private final Deliveries deliveries;
 
   PacketService(
       DaoRegistry daoRegistry,
       EhrDirectory ehrs,
       PacketAssembler assembler,
       PacketSigning signing,
-      SecondLookBaseUrl baseUrl) {
+      SecondLookBaseUrl baseUrl,
+      Deliveries deliveries) {
     this.daoRegistry = daoRegistry;
     this.tasks = daoRegistry.getResourceDao(Task.class);
     this.serviceRequests = daoRegistry.getResourceDao(ServiceRequest.class);
@@ -56,6 +60,7 @@ public class PacketService {
     this.assembler = assembler;
     this.signing = signing;
     this.baseUrl = baseUrl;
+    this.deliveries = deliveries;
   }
 
   /**
@@ -142,6 +147,9 @@ public class PacketService {
         new Reference(packetReference).setDisplay("Second-opinion packet"));
     serviceRequests.update(serviceRequest, SYSTEM);
     ReferralTasks.setOutput(task, ReferralTasks.PACKET_OUTPUT, new Reference(packetReference));
+    // Saved with the Task by the caller, so the pull's or $proceed's outcome and the queued
+    // delivery appear together.
+    deliveries.queueNewPacket(task);
   }
 
   /**

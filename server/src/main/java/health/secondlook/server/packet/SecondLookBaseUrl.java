@@ -8,12 +8,12 @@ import org.springframework.stereotype.Component;
 
 /**
  * SecondLook's public FHIR base URL, which packets use to link what stays on SecondLook (large
- * attachments). Packets are often assembled with no request in hand, so it comes from {@code
- * secondlook.fhir.server-address}; without it, from the local port, which only this machine can
- * reach.
+ * attachments) and deliveries use to point recipients at the referral and its packet. Packets are
+ * often assembled with no request in hand, so it comes from {@code secondlook.fhir.server-address};
+ * without it, from the local port, which only this machine can reach.
  */
 @Component
-class SecondLookBaseUrl {
+public class SecondLookBaseUrl {
 
   private static final Logger log = LoggerFactory.getLogger(SecondLookBaseUrl.class);
 
@@ -26,7 +26,8 @@ class SecondLookBaseUrl {
     this.environment = environment;
   }
 
-  String get() {
+  /** The base URL of {@code /fhir}, e.g. {@code https://secondlook.example.org/fhir}. */
+  public String get() {
     if (!properties.serverAddress().isBlank()) {
       return properties.serverAddress();
     }

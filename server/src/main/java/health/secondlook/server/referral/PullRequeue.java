@@ -24,6 +24,7 @@ class PullRequeue {
           ReferralTasks.RECORDS_INCOMPLETE,
           ReferralTasks.PROCEEDING_INCOMPLETE,
           ReferralTasks.PULL_FAILED,
+          // the packet went out; records added since make a new packet, delivered in turn
           ReferralTasks.DELIVERED,
           ReferralTasks.DELIVERY_FAILED,
           ReferralTasks.AWAITING_INFORMATION);

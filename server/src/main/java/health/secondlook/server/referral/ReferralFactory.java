@@ -108,8 +108,7 @@ class ReferralFactory {
 
   private Reference recipient(String name) {
     return new Reference()
-        .setIdentifier(
-            new Identifier().setSystem("https://secondlook.health/fhir/recipient").setValue(name))
+        .setIdentifier(new Identifier().setSystem(ReferralTasks.RECIPIENT_SYSTEM).setValue(name))
         .setDisplay(recipients.find(name).orElseThrow().display());
   }
 

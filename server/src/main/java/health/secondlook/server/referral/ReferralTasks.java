@@ -20,6 +20,9 @@ public final class ReferralTasks {
   public static final String SOURCE_EHR_INPUT = "source-ehr";
   public static final String SOURCE_PATIENT_INPUT = "source-patient";
 
+  /** Identifier system of {@code Task.owner}: the recipient's configured name. */
+  public static final String RECIPIENT_SYSTEM = "https://secondlook.health/fhir/recipient";
+
   public static final String PULL_QUEUED = "pull-queued";
   public static final String PULLING = "pulling";
   public static final String RECORDS_COMPLETE = "records-complete";
@@ -27,6 +30,7 @@ public final class ReferralTasks {
   public static final String PROCEEDING_INCOMPLETE = "proceeding-incomplete";
   public static final String PULL_FAILED = "pull-failed";
   public static final String DELIVERY_QUEUED = "delivery-queued";
+  public static final String DELIVERING = "delivering";
   public static final String DELIVERED = "delivered";
   public static final String DELIVERY_FAILED = "delivery-failed";
   public static final String AWAITING_INFORMATION = "awaiting-information";
@@ -48,6 +52,13 @@ public final class ReferralTasks {
 
   public static String sourcePatient(Task task) {
     return input(task, SOURCE_PATIENT_INPUT).orElseThrow();
+  }
+
+  /** The configured name of the receiving organisation that owns the referral, if any. */
+  public static Optional<String> recipient(Task task) {
+    return Optional.of(task.getOwner().getIdentifier())
+        .filter(i -> RECIPIENT_SYSTEM.equals(i.getSystem()) && i.hasValue())
+        .map(i -> i.getValue());
   }
 
   static void addInput(Task task, String name, String value) {

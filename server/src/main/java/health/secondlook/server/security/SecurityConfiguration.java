@@ -12,9 +12,9 @@ import org.springframework.security.web.servlet.util.matcher.PathPatternRequestM
  * generated password in front of every endpoint.
  *
  * <p><b>Authorization of SecondLook's own FHIR API (SMART on FHIR) is not in place yet:</b> every
- * request is permitted. CSRF protection is off for {@code /fhir/**} and {@code /sandbox-ehr/**},
- * which FHIR clients call without browser sessions, and stays on for everything else (future web
- * pages).
+ * request is permitted. CSRF protection is off for {@code /fhir/**}, {@code /sandbox-ehr/**} and
+ * {@code /sandbox-recipient/**}, which FHIR clients call without browser sessions, and stays on for
+ * everything else (future web pages).
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -26,7 +26,9 @@ class SecurityConfiguration {
         .csrf(
             csrf ->
                 csrf.ignoringRequestMatchers(
-                    paths.matcher("/fhir/**"), paths.matcher("/sandbox-ehr/**")))
+                    paths.matcher("/fhir/**"),
+                    paths.matcher("/sandbox-ehr/**"),
+                    paths.matcher("/sandbox-recipient/**")))
         .build();
   }
 }

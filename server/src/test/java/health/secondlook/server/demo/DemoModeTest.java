@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import health.secondlook.sandbox.SyntheticCancerPatients;
+import health.secondlook.sandbox.recipient.SandboxRecipientSystem;
 import health.secondlook.server.support.FhirClients;
 import health.secondlook.server.support.H2ServerTest;
 import java.util.List;
@@ -13,6 +14,7 @@ import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.hl7.fhir.r4.model.ImagingStudy;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Task;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
@@ -36,6 +38,17 @@ class DemoModeTest {
     CapabilityStatement statement =
         sandbox().capabilities().ofType(CapabilityStatement.class).execute();
     assertThat(statement.getSoftware().getName()).isEqualTo("SecondLook sandbox EHR");
+  }
+
+  @Test
+  void sandboxRecipientTakesDeliveriesBesideTheSandboxEhr() {
+    IGenericClient recipient =
+        FhirClients.client("http://localhost:" + port + "/sandbox-recipient/fhir");
+    assertThat(recipient.capabilities().ofType(CapabilityStatement.class).execute().getTitle())
+        .isEqualTo(SandboxRecipientSystem.NAME);
+    Task task = new Task().setStatus(Task.TaskStatus.REQUESTED).setIntent(Task.TaskIntent.ORDER);
+    task.addIdentifier().setSystem("https://referrer.example.org/requests").setValue("demo-test");
+    assertThat(recipient.create().resource(task).execute().getCreated()).isTrue();
   }
 
   @Test

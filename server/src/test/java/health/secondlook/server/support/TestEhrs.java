@@ -22,6 +22,11 @@ import java.util.stream.IntStream;
  *   <li>{@value #OUTAGE}: its own patient, behind an {@link Outage} a write-back test switches; its
  *       reviews are written back as one transaction with a Communication ({@link TestMappings}).
  * </ul>
+ *
+ * <p>And the receiving organisations' servers packets are delivered to: {@link #recipient} (for the
+ * recipients {@value #PUSH_TRANSACTION}, {@value #PUSH_MESSAGE} and {@value #NOTIFY_AND_PULL}),
+ * {@link #flakyRecipient} ({@value #FLAKY_RECIPIENT}, 30% of requests failing) and nothing at all
+ * for {@value #RECIPIENT_DOWN} until a test starts it.
  */
 public final class TestEhrs {
 
@@ -65,6 +70,24 @@ public final class TestEhrs {
   /** Incomplete, so its referral never gets a packet; only the review tests refer. */
   public static final String REVIEW_INCOMPLETE_PATIENT = "review-incomplete-1";
 
+  /** Receiving organisations by delivery mode, and two whose servers misbehave. */
+  public static final String PUSH_TRANSACTION = "push-transaction";
+
+  public static final String PUSH_MESSAGE = "push-message";
+  public static final String NOTIFY_AND_PULL = "notify-and-pull";
+  public static final String RECIPIENT_DOWN = "recipient-down";
+  public static final String FLAKY_RECIPIENT = "flaky-recipient";
+
+  /** Complete sandbox patients only the delivery tests refer, one per referral. */
+  public static final String DELIVERY_TRANSACTION_PATIENT = "delivery-transaction-1";
+
+  public static final String DELIVERY_MESSAGE_PATIENT = "delivery-message-1";
+  public static final String DELIVERY_NOTIFY_PATIENT = "delivery-notify-1";
+  public static final String DELIVERY_DOWN_PATIENT = "delivery-down-1";
+  public static final String DELIVERY_NONE_PATIENT = "delivery-none-1";
+  public static final List<String> DELIVERY_FLAKY_PATIENTS =
+      List.of("delivery-flaky-1", "delivery-flaky-2", "delivery-flaky-3");
+
   /** Packets carry attachments up to this size; the sandbox's discharge summaries are larger. */
   public static final int PACKET_MAX_INLINE_BYTES = 128;
 
@@ -76,6 +99,9 @@ public final class TestEhrs {
   public final TestEhr rateLimited;
   public final TestEhr flakyWrites;
   public final TestEhr outage;
+  public final TestRecipient recipient;
+  public final TestRecipient flakyRecipient;
+  public final String downRecipientBaseUrl;
 
   private TestEhrs() {
     List<SyntheticPatient> sandboxPatients = new ArrayList<>(SyntheticCancerPatients.all());
@@ -91,6 +117,15 @@ public final class TestEhrs {
     sandboxPatients.add(withoutPlanOrDischarge(REVIEW_INCOMPLETE_PATIENT));
     sandboxPatients.add(SyntheticCancerPatients.withVolume(WRITE_BACK_PATIENT, 30));
     sandboxPatients.add(SyntheticCancerPatients.withVolume(WRITE_BACK_UNREVIEWED_PATIENT, 30));
+    List<String> deliveryPatients = new ArrayList<>(DELIVERY_FLAKY_PATIENTS);
+    deliveryPatients.addAll(
+        List.of(
+            DELIVERY_TRANSACTION_PATIENT,
+            DELIVERY_MESSAGE_PATIENT,
+            DELIVERY_NOTIFY_PATIENT,
+            DELIVERY_DOWN_PATIENT,
+            DELIVERY_NONE_PATIENT));
+    deliveryPatients.forEach(id -> sandboxPatients.add(SyntheticCancerPatients.withVolume(id, 30)));
     sandbox = TestEhr.start(5, sandboxPatients, null);
     flaky =
         TestEhr.start(
@@ -111,6 +146,10 @@ public final class TestEhrs {
     outage =
         TestEhr.start(
             5, List.of(SyntheticCancerPatients.withVolume(OUTAGE_PATIENT, 30)), new Outage());
+    recipient = TestRecipient.start(null);
+    flakyRecipient =
+        TestRecipient.start(new FaultInjection(0.30, Duration.ofMillis(1500), 68261270L));
+    downRecipientBaseUrl = TestEhr.unreachableBaseUrl();
   }
 
   public static String flakyWritesPatientId(int i) {
@@ -126,6 +165,12 @@ public final class TestEhrs {
 
   public static String flakyPatientId(int i) {
     return "flaky-" + i;
+  }
+
+  private static void recipient(Map<String, String> p, String name, String mode, String baseUrl) {
+    p.put("secondlook.recipients." + name + ".display", "Test recipient " + name);
+    p.put("secondlook.recipients." + name + ".delivery.mode", mode);
+    p.put("secondlook.recipients." + name + ".delivery.base-url", baseUrl);
   }
 
   private static SyntheticPatient withoutPlanOrDischarge(String id) {
@@ -165,6 +210,22 @@ public final class TestEhrs {
     p.put("secondlook.ehrs." + RATE_LIMITED + ".limits.initial-backoff", "10ms");
     p.put("secondlook.ehrs." + RATE_LIMITED + ".limits.max-backoff", "5s");
     p.put("secondlook.recipients.tumour-board.display", "Regional sarcoma and breast tumour board");
+    recipient(p, PUSH_TRANSACTION, "push", recipient.baseUrl());
+    p.put("secondlook.recipients." + PUSH_TRANSACTION + ".delivery.push-style", "transaction");
+    recipient(p, PUSH_MESSAGE, "push", recipient.baseUrl());
+    p.put("secondlook.recipients." + PUSH_MESSAGE + ".delivery.push-style", "message");
+    recipient(p, NOTIFY_AND_PULL, "notify-and-pull", recipient.baseUrl());
+    recipient(p, FLAKY_RECIPIENT, "push", flakyRecipient.baseUrl());
+    p.put("secondlook.recipients." + FLAKY_RECIPIENT + ".delivery.limits.read-timeout", "1s");
+    p.put("secondlook.recipients." + FLAKY_RECIPIENT + ".delivery.limits.max-attempts", "12");
+    p.put("secondlook.recipients." + FLAKY_RECIPIENT + ".delivery.limits.initial-backoff", "20ms");
+    p.put("secondlook.recipients." + FLAKY_RECIPIENT + ".delivery.limits.max-backoff", "200ms");
+    // Slow enough to fail that a second $redeliver finds the first still under way.
+    recipient(p, RECIPIENT_DOWN, "push", downRecipientBaseUrl);
+    p.put("secondlook.recipients." + RECIPIENT_DOWN + ".delivery.limits.max-attempts", "4");
+    p.put("secondlook.recipients." + RECIPIENT_DOWN + ".delivery.limits.initial-backoff", "400ms");
+    p.put("secondlook.recipients." + RECIPIENT_DOWN + ".delivery.limits.max-backoff", "1s");
+    p.put("secondlook.delivery.poll-interval", "200ms");
     p.put("secondlook.pull.poll-interval", "200ms");
     p.put("secondlook.packet.max-inline-attachment-bytes", String.valueOf(PACKET_MAX_INLINE_BYTES));
     p.put("secondlook.ehrs." + FLAKY_WRITES + ".base-url", flakyWrites.baseUrl());
