@@ -1,6 +1,7 @@
 package health.secondlook.server.notification;
 
 import ca.uhn.fhir.broker.api.IBrokerClient;
+import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.model.config.SubscriptionSettings;
 import ca.uhn.fhir.jpa.subscription.channel.subscription.SubscriptionChannelFactory;
@@ -59,6 +60,15 @@ class NotificationConfiguration {
     return details -> {
       throw new UnsupportedOperationException("SecondLook does not send email notifications");
     };
+  }
+
+  @Bean
+  NotifiedChanges notifiedChanges(
+      IInterceptorService interceptors,
+      FhirContext fhirContext,
+      NotificationProperties properties) {
+    return new NotifiedChanges(
+        interceptors, fhirContext, new HashSet<>(properties.resourceTypes()));
   }
 
   @Bean

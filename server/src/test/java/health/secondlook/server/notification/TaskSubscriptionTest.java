@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.jpa.subscription.model.ResourceModifiedMessage;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import health.secondlook.server.support.FhirClients;
@@ -15,11 +19,13 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Subscription;
@@ -28,6 +34,7 @@ import org.hl7.fhir.r4.model.Task.TaskStatus;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
@@ -46,6 +53,7 @@ class TaskSubscriptionTest {
   private static SubscriberEndpoint referrer;
 
   @LocalServerPort int port;
+  @Autowired IInterceptorService interceptors;
 
   @BeforeAll
   static void startReferrerEndpoint() {
@@ -134,6 +142,47 @@ class TaskSubscriptionTest {
     } finally {
       unsubscribe(down);
       unsubscribe(up);
+    }
+  }
+
+  @Test
+  void onlyChangesASubscriptionMayFollowAreQueuedForMatching() {
+    List<String> matched = new CopyOnWriteArrayList<>();
+    Object probe =
+        new Object() {
+          @Hook(Pointcut.SUBSCRIPTION_BEFORE_PERSISTED_RESOURCE_CHECKED)
+          public void checked(ResourceModifiedMessage change) {
+            matched.add(change.getPayloadId(FhirClients.R4).toUnqualifiedVersionless().getValue());
+          }
+        };
+    interceptors.registerInterceptor(probe);
+    try {
+      String observation =
+          fhir()
+              .create()
+              .resource(
+                  new Observation()
+                      .setStatus(Observation.ObservationStatus.FINAL)
+                      .setCode(
+                          new CodeableConcept(new Coding("http://loinc.org", "85337-4", null))))
+              .execute()
+              .getId()
+              .toUnqualifiedVersionless()
+              .getValue();
+      String task =
+          fhir()
+              .create()
+              .resource(referralTask(UUID.randomUUID().toString()))
+              .execute()
+              .getId()
+              .toUnqualifiedVersionless()
+              .getValue();
+      // The Task was stored after the Observation, so once it is matched the Observation's turn
+      // has passed.
+      await().atMost(Duration.ofSeconds(30)).until(() -> matched.contains(task));
+      assertThat(matched).doesNotContain(observation);
+    } finally {
+      interceptors.unregisterInterceptor(probe);
     }
   }
 

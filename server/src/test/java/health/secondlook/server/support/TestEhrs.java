@@ -42,6 +42,9 @@ public final class TestEhrs {
   /** A complete sandbox patient only the signing tests refer, to re-sign a real packet. */
   public static final String SIGNED_PACKET_PATIENT = "signed-1";
 
+  /** A receiving organisation only the turnaround tests address referrals to. */
+  public static final String TURNAROUND_RECIPIENT = "turnaround-clinic";
+
   /** Packets carry attachments up to this size; the sandbox's discharge summaries are larger. */
   public static final int PACKET_MAX_INLINE_BYTES = 128;
 
@@ -119,6 +122,10 @@ public final class TestEhrs {
     p.put("secondlook.ehrs." + RATE_LIMITED + ".limits.initial-backoff", "10ms");
     p.put("secondlook.ehrs." + RATE_LIMITED + ".limits.max-backoff", "5s");
     p.put("secondlook.recipients.tumour-board.display", "Regional sarcoma and breast tumour board");
+    p.put("secondlook.recipients." + TURNAROUND_RECIPIENT + ".display", "Turnaround test clinic");
+    // Spring Boot's tests switch metrics export off; the turnaround tests read
+    // /actuator/prometheus.
+    p.put("management.prometheus.metrics.export.enabled", "true");
     p.put("secondlook.pull.poll-interval", "200ms");
     p.put("secondlook.packet.max-inline-attachment-bytes", String.valueOf(PACKET_MAX_INLINE_BYTES));
     return p;
