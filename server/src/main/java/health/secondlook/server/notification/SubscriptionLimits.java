@@ -19,7 +19,9 @@ import org.hl7.fhir.r4.model.Subscription.SubscriptionChannelType;
  *       referrer follows its referral's Task, while a Subscription on, say, {@code Observation?}
  *       would push every patient's pulled records to whatever endpoint it names;
  *   <li>a channel other than {@code rest-hook}: HAPI stores such a Subscription and leaves it
- *       {@code requested} for ever, so the referrer would wait for notifications that never come.
+ *       {@code requested} for ever, so the referrer would wait for notifications that never come;
+ *   <li>criteria with the {@code :identifier} modifier (e.g. {@code Task?requester:identifier=}),
+ *       which HAPI accepts but never matches.
  * </ul>
  *
  * HAPI's own validation (criteria syntax, endpoint URL, payload) runs beside this.
@@ -62,6 +64,16 @@ class SubscriptionLimits {
     String criteria = subscription.getCriteria().trim();
     int query = criteria.indexOf('?');
     String type = query < 0 ? criteria : criteria.substring(0, query);
+    if (criteria.contains(":identifier=")) {
+      // Accepted by HAPI, but its database never matches a reference by identifier (HAPI issue
+      // 2916): the Subscription would stay silent.
+      refuse(
+          "Subscription.criteria",
+          ("Subscription.criteria '%s': references cannot be matched by identifier (:identifier);"
+                  + " follow a Task by its id (Task?_id=) or by the identifier of your request"
+                  + " (Task?identifier=system|value, or Task?identifier=system| for all of them)")
+              .formatted(criteria));
+    }
     if (!resourceTypes.contains(type)) {
       refuse(
           "Subscription.criteria",

@@ -76,7 +76,9 @@ class TurnaroundOperations implements FhirOperationProvider {
 
   private static org.hl7.fhir.r4.model.Duration seconds(Duration duration) {
     org.hl7.fhir.r4.model.Duration value = new org.hl7.fhir.r4.model.Duration();
-    value.setValue(BigDecimal.valueOf(duration.toMillis(), 3).stripTrailingZeros());
+    BigDecimal seconds = BigDecimal.valueOf(duration.toMillis(), 3).stripTrailingZeros();
+    // 14400, not 1.44E+4.
+    value.setValue(seconds.scale() < 0 ? seconds.setScale(0) : seconds);
     value.setUnit("s").setSystem(UCUM).setCode("s");
     return value;
   }

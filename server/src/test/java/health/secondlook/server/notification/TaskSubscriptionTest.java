@@ -46,6 +46,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 class TaskSubscriptionTest {
 
   private static final String REQUESTS = "https://referrer.example.org/requests";
+  private static final String NPI = "http://hl7.org/fhir/sid/us-npi";
   private static final List<TaskStatus> SPECIALIST_STEPS =
       List.of(
           TaskStatus.RECEIVED, TaskStatus.ACCEPTED, TaskStatus.INPROGRESS, TaskStatus.COMPLETED);
@@ -104,6 +105,39 @@ class TaskSubscriptionTest {
             .as("version %d as delivered", i + 1)
             .isEqualTo(FhirClients.R4.newJsonParser().encodeResourceToString(stored.get(i)));
       }
+    } finally {
+      unsubscribe(subscription);
+    }
+  }
+
+  @Test
+  void aReferrerCanFollowAllItsReferralsByItsRequestIdentifierSystem() {
+    String requests = "https://referrer-" + UUID.randomUUID() + ".example.org/requests";
+    Subscription subscription =
+        subscribe("Task?identifier=" + requests + "|", referrer.baseUrl(), s -> {});
+    try {
+      // Stored first, so it has been matched by the time the referrer's own arrive.
+      String someoneElses =
+          fhir()
+              .create()
+              .resource(referralTask(UUID.randomUUID().toString()))
+              .execute()
+              .getId()
+              .getIdPart();
+      List<String> mine = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        mine.add(
+            fhir()
+                .create()
+                .resource(referralTask(requests, UUID.randomUUID().toString()))
+                .execute()
+                .getId()
+                .getIdPart());
+      }
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> mine.stream().allMatch(id -> referrer.received(id).size() == 1));
+      assertThat(referrer.received(someoneElses)).isEmpty();
     } finally {
       unsubscribe(subscription);
     }
@@ -191,6 +225,13 @@ class TaskSubscriptionTest {
     assertRefused(
         subscription("Observation?code=http://loinc.org|22637-3", referrer.baseUrl()),
         "SecondLook notifies changes to Task only, not Observation");
+  }
+
+  @Test
+  void criteriaHapiWouldNeverMatchAreRefused() {
+    assertRefused(
+        subscription("Task?requester:identifier=" + NPI + "|1234567893", referrer.baseUrl()),
+        "references cannot be matched by identifier");
   }
 
   @Test
@@ -301,8 +342,12 @@ class TaskSubscriptionTest {
    * A referral Task as SecondLook makes one (BSeR, "Task at fulfiller"), without a records pull.
    */
   private static Task referralTask(String requestId) {
+    return referralTask(REQUESTS, requestId);
+  }
+
+  private static Task referralTask(String requests, String requestId) {
     Task task = new Task();
-    task.addIdentifier(new Identifier().setSystem(REQUESTS).setValue(requestId));
+    task.addIdentifier(new Identifier().setSystem(requests).setValue(requestId));
     task.setStatus(TaskStatus.REQUESTED);
     task.setIntent(Task.TaskIntent.ORDER);
     task.setCode(
@@ -313,11 +358,7 @@ class TaskSubscriptionTest {
                 "Fulfill the focal request")));
     task.setAuthoredOn(new Date());
     task.setRequester(
-        new Reference()
-            .setIdentifier(
-                new Identifier()
-                    .setSystem("http://hl7.org/fhir/sid/us-npi")
-                    .setValue("1234567893")));
+        new Reference().setIdentifier(new Identifier().setSystem(NPI).setValue("1234567893")));
     task.setOwner(
         new Reference()
             .setIdentifier(

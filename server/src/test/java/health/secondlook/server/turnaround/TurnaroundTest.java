@@ -107,6 +107,12 @@ class TurnaroundTest {
     assertStatus(figures, "completed", 2, hours(15), hours(19));
     assertStatus(figures, "failed", 0, null, null);
     assertStatus(figures, "cancelled", 0, null, null);
+    assertThat(
+            ((Quantity) part(status(figures, "accepted"), "median").getValue())
+                .getValueElement()
+                .getValueAsString())
+        .as("seconds written plainly")
+        .isEqualTo("14400");
   }
 
   @Test
