@@ -88,6 +88,9 @@ public final class TestEhrs {
   public static final List<String> DELIVERY_FLAKY_PATIENTS =
       List.of("delivery-flaky-1", "delivery-flaky-2", "delivery-flaky-3");
 
+  /** A receiving organisation only the turnaround tests address referrals to. */
+  public static final String TURNAROUND_RECIPIENT = "turnaround-clinic";
+
   /** Packets carry attachments up to this size; the sandbox's discharge summaries are larger. */
   public static final int PACKET_MAX_INLINE_BYTES = 128;
 
@@ -226,6 +229,10 @@ public final class TestEhrs {
     p.put("secondlook.recipients." + RECIPIENT_DOWN + ".delivery.limits.initial-backoff", "400ms");
     p.put("secondlook.recipients." + RECIPIENT_DOWN + ".delivery.limits.max-backoff", "1s");
     p.put("secondlook.delivery.poll-interval", "200ms");
+    p.put("secondlook.recipients." + TURNAROUND_RECIPIENT + ".display", "Turnaround test clinic");
+    // Spring Boot's tests switch metrics export off; the turnaround tests read
+    // /actuator/prometheus.
+    p.put("management.prometheus.metrics.export.enabled", "true");
     p.put("secondlook.pull.poll-interval", "200ms");
     p.put("secondlook.packet.max-inline-attachment-bytes", String.valueOf(PACKET_MAX_INLINE_BYTES));
     p.put("secondlook.ehrs." + FLAKY_WRITES + ".base-url", flakyWrites.baseUrl());
