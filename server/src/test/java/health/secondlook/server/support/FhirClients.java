@@ -3,6 +3,9 @@ package health.secondlook.server.support;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import java.util.List;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Resource;
 
 /** Real HAPI FHIR clients for tests, the way an EHR or specialist system would connect. */
 public final class FhirClients {
@@ -18,5 +21,19 @@ public final class FhirClients {
 
   public static IGenericClient client(String baseUrl) {
     return R4.newRestfulGenericClient(baseUrl);
+  }
+
+  /** The resources of the first page of {@code type?query} on that server. */
+  public static <T extends Resource> List<T> search(
+      IGenericClient server, Class<T> type, String query) {
+    return server
+        .search()
+        .byUrl(type.getSimpleName() + "?" + query)
+        .returnBundle(Bundle.class)
+        .execute()
+        .getEntry()
+        .stream()
+        .map(e -> type.cast(e.getResource()))
+        .toList();
   }
 }

@@ -67,6 +67,9 @@ public final class TestEhrs {
   public static final String REVIEW_RULES_PATIENT = "review-2";
   public static final String REVIEW_INFORMATION_PATIENT = "review-info-1";
 
+  /** A complete sandbox patient only the whole-loop test refers, addressed to a push recipient. */
+  public static final String LOOP_PATIENT = "loop-1";
+
   /** Incomplete, so its referral never gets a packet; only the review tests refer. */
   public static final String REVIEW_INCOMPLETE_PATIENT = "review-incomplete-1";
 
@@ -118,6 +121,7 @@ public final class TestEhrs {
       sandboxPatients.add(SyntheticCancerPatients.withVolume(reviewed, 30));
     }
     sandboxPatients.add(withoutPlanOrDischarge(REVIEW_INCOMPLETE_PATIENT));
+    sandboxPatients.add(SyntheticCancerPatients.withVolume(LOOP_PATIENT, 30));
     sandboxPatients.add(SyntheticCancerPatients.withVolume(WRITE_BACK_PATIENT, 30));
     sandboxPatients.add(SyntheticCancerPatients.withVolume(WRITE_BACK_UNREVIEWED_PATIENT, 30));
     List<String> deliveryPatients = new ArrayList<>(DELIVERY_FLAKY_PATIENTS);
