@@ -3,10 +3,10 @@ package health.secondlook.server.delivery;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
-import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import health.secondlook.server.ehr.EhrFailures;
 import health.secondlook.server.packet.SecondLookBaseUrl;
 import health.secondlook.server.referral.ReferralTasks;
+import health.secondlook.server.referral.TaskUpdates;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
@@ -38,9 +38,8 @@ class DeliveryRunner {
   private static final SystemRequestDetails SYSTEM = new SystemRequestDetails();
 
   /** Tries at recording an outcome when someone else changes the Task at the same moment. */
-  private static final int RECORD_ATTEMPTS = 10;
-
   private final IFhirResourceDao<Task> tasks;
+
   private final IFhirResourceDao<Bundle> bundles;
   private final IFhirResourceDao<ServiceRequest> serviceRequests;
   private final Deliveries deliveries;
@@ -163,27 +162,25 @@ class DeliveryRunner {
    * referral moved on (a new pull, a new packet queued): its outcome is not this delivery's.
    */
   private void record(String taskId, String packetReference, Consumer<Task> change) {
-    for (int attempt = 1; attempt <= RECORD_ATTEMPTS; attempt++) {
-      Task task = read(taskId);
-      boolean ours =
-          ReferralTasks.DELIVERING.equals(ReferralTasks.progress(task).orElse(""))
-              && (packetReference == null
-                  || packetReference.equals(
-                      ReferralTasks.output(task, ReferralTasks.PACKET_OUTPUT).orElse(null)));
-      if (!ours) {
-        log.info("Task/{} moved on during its delivery; its outcome is not recorded", taskId);
-        return;
-      }
-      change.accept(task);
-      try {
-        tasks.update(task, SYSTEM);
-        return;
-      } catch (ResourceVersionConflictException e) {
-        log.debug("Task/{} changed while recording its delivery; reading it again", taskId);
-      }
+    boolean recorded =
+        TaskUpdates.apply(
+            tasks,
+            taskId,
+            task -> {
+              boolean ours =
+                  ReferralTasks.DELIVERING.equals(ReferralTasks.progress(task).orElse(""))
+                      && (packetReference == null
+                          || packetReference.equals(
+                              ReferralTasks.output(task, ReferralTasks.PACKET_OUTPUT)
+                                  .orElse(null)));
+              if (ours) {
+                change.accept(task);
+              }
+              return ours;
+            });
+    if (!recorded) {
+      log.info("Task/{} moved on during its delivery; its outcome is not recorded", taskId);
     }
-    throw new IllegalStateException(
-        "Task/" + taskId + " kept changing; its delivery's outcome could not be recorded");
   }
 
   private Task read(String taskId) {

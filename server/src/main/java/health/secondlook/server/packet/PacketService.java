@@ -7,6 +7,7 @@ import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 import health.secondlook.server.delivery.Deliveries;
 import health.secondlook.server.ehr.EhrDirectory;
 import health.secondlook.server.referral.ReferralTasks;
+import health.secondlook.server.referral.TaskUpdates;
 import java.util.List;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Composition;
@@ -23,12 +24,12 @@ import org.springframework.stereotype.Service;
 
 /**
  * Makes a referral's packet once its records are ready: when a pull ends with every required record
- * ({@link #onRecordsComplete}), or when the referrer proceeds without the missing ones ({@link
- * #proceed}). The packet is assembled from what is stored, signed, stored as a new {@code Bundle},
- * and linked from the ServiceRequest's {@code supportingInfo} and the Task's {@code packet} output.
- * Each pull makes a new packet with a new identifier, whose Composition says which packet it
- * replaces; earlier ones stay stored unchanged. If the referral's recipient gets its packets
- * delivered, each new packet is queued for delivery.
+ * ({@link #makePacket}, then {@link #linkPacket}), or when the referrer proceeds without the
+ * missing ones ({@link #proceed}). The packet is assembled from what is stored, signed, stored as a
+ * new {@code Bundle}, and linked from the ServiceRequest's {@code supportingInfo} and the Task's
+ * {@code packet} output. Each pull makes a new packet with a new identifier, whose Composition says
+ * which packet it replaces; earlier ones stay stored unchanged. If the referral's recipient gets
+ * its packets delivered, each new packet is queued for delivery.
  */
 @Service
 public class PacketService {
@@ -64,12 +65,23 @@ public class PacketService {
   }
 
   /**
-   * Called by the pull as it ends with complete records: stores the packet and adds the {@code
-   * packet} output to {@code task}, which the caller then saves with the pull's outcome, so the
-   * referral shows "records complete" and its packet at the same moment.
+   * Makes, signs and stores the packet for {@code task}'s pulled records and completeness report,
+   * and points the ServiceRequest at it; the caller then records it on the Task with {@link
+   * #linkPacket}, as many times as saving the Task takes.
+   *
+   * @return the packet's reference, {@code Bundle/{id}}
    */
-  public void onRecordsComplete(Task task) {
-    attachPacket(task);
+  public String makePacket(Task task) {
+    return storePacket(task);
+  }
+
+  /**
+   * Records the packet as the Task's {@code packet} output and, if the recipient gets its packets
+   * delivered, queues its delivery.
+   */
+  public void linkPacket(Task task, String packetReference) {
+    ReferralTasks.setOutput(task, ReferralTasks.PACKET_OUTPUT, new Reference(packetReference));
+    deliveries.queueNewPacket(task);
   }
 
   /**
@@ -91,16 +103,23 @@ public class PacketService {
           .setDiagnostics(message);
       throw new PreconditionFailedException(message, outcome);
     }
-    ReferralTasks.setProgress(
-        task,
-        ReferralTasks.PROCEEDING_INCOMPLETE,
-        "Proceeding with incomplete records at the referrer's request; the packet's completeness section names what is missing");
-    attachPacket(task);
-    tasks.update(task, SYSTEM);
+    String text =
+        "Proceeding with incomplete records at the referrer's request; the packet's completeness section names what is missing";
+    // Set before assembly too: the packet's completeness section says the referrer chose this.
+    ReferralTasks.setProgress(task, ReferralTasks.PROCEEDING_INCOMPLETE, text);
+    String packet = storePacket(task);
+    TaskUpdates.apply(
+        tasks,
+        taskId.getIdPart(),
+        t -> {
+          ReferralTasks.setProgress(t, ReferralTasks.PROCEEDING_INCOMPLETE, text);
+          linkPacket(t, packet);
+          return true;
+        });
     return tasks.read(taskId.toVersionless(), SYSTEM);
   }
 
-  private void attachPacket(Task task) {
+  private String storePacket(Task task) {
     ServiceRequest serviceRequest = read(ServiceRequest.class, task.getFocus().getReference());
     String questions =
         serviceRequest.getSupportingInfo().stream()
@@ -146,10 +165,7 @@ public class PacketService {
     serviceRequest.addSupportingInfo(
         new Reference(packetReference).setDisplay("Second-opinion packet"));
     serviceRequests.update(serviceRequest, SYSTEM);
-    ReferralTasks.setOutput(task, ReferralTasks.PACKET_OUTPUT, new Reference(packetReference));
-    // Saved with the Task by the caller, so the pull's or $proceed's outcome and the queued
-    // delivery appear together.
-    deliveries.queueNewPacket(task);
+    return packetReference;
   }
 
   /**

@@ -14,6 +14,7 @@ import health.secondlook.server.ehr.EhrEndpoint;
 import health.secondlook.server.ehr.EhrFailures;
 import health.secondlook.server.packet.PacketService;
 import health.secondlook.server.referral.ReferralTasks;
+import health.secondlook.server.referral.TaskUpdates;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -154,14 +155,19 @@ class PullRunner {
                     explain(failure),
                     taskId);
     log.warn("Pull of Task/{} failed: {}", taskId, reason, failure);
-    if (task.getStatus() == Task.TaskStatus.REQUESTED) {
-      // Before the specialist took the referral, a failed pull fails it; afterwards (a pull for
-      // information they asked for) the review goes on and only the progress says it failed.
-      task.setStatus(Task.TaskStatus.FAILED);
-    }
-    task.getStatusReason().setText(reason);
-    ReferralTasks.setProgress(task, ReferralTasks.PULL_FAILED, reason);
-    tasks.update(task, new SystemRequestDetails());
+    TaskUpdates.apply(
+        tasks,
+        taskId,
+        t -> {
+          if (t.getStatus() == Task.TaskStatus.REQUESTED) {
+            // Before the specialist took the referral, a failed pull fails it; afterwards (a pull
+            // for information they asked for) the review goes on and only the progress says so.
+            t.setStatus(Task.TaskStatus.FAILED);
+          }
+          t.getStatusReason().setText(reason);
+          ReferralTasks.setProgress(t, ReferralTasks.PULL_FAILED, reason);
+          return true;
+        });
   }
 
   private List<Resource> fetchAll(List<EhrRequest> requests, String taskId) {
@@ -240,39 +246,63 @@ class PullRunner {
   }
 
   private void recordProgress(String taskId, String text) {
-    Task task = read(taskId);
-    ReferralTasks.setProgress(task, ReferralTasks.PULLING, text);
-    tasks.update(task, new SystemRequestDetails());
+    TaskUpdates.apply(
+        tasks,
+        taskId,
+        t -> {
+          ReferralTasks.setProgress(t, ReferralTasks.PULLING, text);
+          return true;
+        });
   }
 
+  /**
+   * Records the pull's outcome, with the packet when the records are complete. The packet is made
+   * once, before the Task is saved, so saving again after a concurrent change does not make a
+   * second one.
+   */
   private void finish(String taskId, CompletenessReport report, int count) {
     running.finish(taskId);
-    Task task = read(taskId);
+    String packet = null;
+    if (report.complete()) {
+      Task pulled = read(taskId);
+      linkRecords(pulled, taskId);
+      try {
+        packet = packets.makePacket(pulled);
+      } catch (RuntimeException e) {
+        throw new PacketNotMadeException(e);
+      }
+    }
+    String packetReference = packet;
+    String missing =
+        report.missing().stream()
+            .map(CompletenessReport.Item::display)
+            .collect(Collectors.joining(", "));
+    TaskUpdates.apply(
+        tasks,
+        taskId,
+        task -> {
+          linkRecords(task, taskId);
+          if (packetReference != null) {
+            ReferralTasks.setProgress(
+                task, ReferralTasks.RECORDS_COMPLETE, "Records complete: " + count + " pulled");
+            packets.linkPacket(task, packetReference);
+          } else {
+            ReferralTasks.setProgress(
+                task,
+                ReferralTasks.RECORDS_INCOMPLETE,
+                "Records incomplete (" + count + " pulled). Missing: " + missing);
+          }
+          return true;
+        });
+  }
+
+  private static void linkRecords(Task task, String taskId) {
     ReferralTasks.setOutput(
         task, ReferralTasks.PULLED_RECORDS_OUTPUT, new Reference("List/pulled-" + taskId));
     ReferralTasks.setOutput(
         task,
         ReferralTasks.COMPLETENESS_REPORT_OUTPUT,
         new Reference("Composition/completeness-" + taskId));
-    if (report.complete()) {
-      ReferralTasks.setProgress(
-          task, ReferralTasks.RECORDS_COMPLETE, "Records complete: " + count + " pulled");
-      try {
-        packets.onRecordsComplete(task);
-      } catch (RuntimeException e) {
-        throw new PacketNotMadeException(e);
-      }
-    } else {
-      String missing =
-          report.missing().stream()
-              .map(CompletenessReport.Item::display)
-              .collect(Collectors.joining(", "));
-      ReferralTasks.setProgress(
-          task,
-          ReferralTasks.RECORDS_INCOMPLETE,
-          "Records incomplete (" + count + " pulled). Missing: " + missing);
-    }
-    tasks.update(task, new SystemRequestDetails());
   }
 
   private Task read(String taskId) {

@@ -4,12 +4,12 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
-import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import health.secondlook.mappings.WriteBack;
 import health.secondlook.server.ehr.EhrDirectory;
 import health.secondlook.server.ehr.EhrEndpoint;
 import health.secondlook.server.ehr.EhrFailures;
 import health.secondlook.server.referral.ReferralTasks;
+import health.secondlook.server.referral.TaskUpdates;
 import health.secondlook.server.review.FeedbackDocument;
 import health.secondlook.server.terminology.SiteContent;
 import java.util.ArrayList;
@@ -261,18 +261,13 @@ class WriteBackRunner {
 
   /** Read-modify-write, again on a concurrent change, so the outcome is never lost. */
   private void update(String taskId, Consumer<Task> change) {
-    for (int attempt = 1; ; attempt++) {
-      Task task = read(taskId);
-      change.accept(task);
-      try {
-        tasks.update(task, SYSTEM);
-        return;
-      } catch (ResourceVersionConflictException e) {
-        if (attempt == 5) {
-          throw e;
-        }
-      }
-    }
+    TaskUpdates.apply(
+        tasks,
+        taskId,
+        task -> {
+          change.accept(task);
+          return true;
+        });
   }
 
   private Task read(String taskId) {
