@@ -10,21 +10,29 @@ import org.hl7.fhir.r4.model.Coding;
 /**
  * How a specialist's review is written back into one kind of referring EHR, mirroring a mapping
  * file's {@code writeBack} section: which resources are made there, with which codes, how the EHR's
- * copy of the referral Task is found, and whether the writes travel as one transaction. Every
- * create is conditional on {@link #identifierSystem()} and the review's identifier, so writing the
- * same review again never makes a second copy. {@link MappingProfiles} checks it when the file is
+ * copy of the referral Task is found, whether the writes travel as one transaction, and whether and
+ * how a specialist's request for more information reaches the EHR. Every create for a review is
+ * conditional on {@link #identifierSystem()} and the review's identifier, so writing the same
+ * review again never makes a second copy. {@link MappingProfiles} checks it when the file is
  * loaded.
  *
  * @param requests {@code separate} (one conditional request per resource; any R4 server) or {@code
  *     transaction} (one transaction Bundle, for an EHR that supports them)
- * @param identifierSystem system of the identifier every written resource carries, with the
- *     review's identifier as the value; conditional creates match on it
+ * @param identifierSystem system of the identifier every resource written for a review carries,
+ *     with the review's identifier as the value; conditional creates match on it
  * @param document the DocumentReference that carries the signed feedback document
  * @param summary the resource that states the outcome in the EHR's own terms
  * @param task whether, and how, the EHR's copy of the referral Task is updated
+ * @param informationRequest how a specialist's request for more information is written to the EHR;
+ *     {@code null} when the file leaves it out, and such requests stay at SecondLook
  */
 public record WriteBack(
-    Requests requests, String identifierSystem, Document document, Summary summary, Task task) {
+    Requests requests,
+    String identifierSystem,
+    Document document,
+    Summary summary,
+    Task task,
+    InformationRequest informationRequest) {
 
   public WriteBack {
     requests = requests == null ? Requests.SEPARATE : requests;
@@ -90,6 +98,20 @@ public record WriteBack(
       return match
           .replace(IDENTIFIER_PLACEHOLDER, identifierToken)
           .replace(PATIENT_PLACEHOLDER, patientId);
+    }
+  }
+
+  /**
+   * A specialist's request for more information ({@code $request-information}), written to the EHR
+   * as soon as it is made, conditional on the request's own identifier.
+   *
+   * @param resourceType {@code CommunicationRequest} (the referrer is asked to act) or {@code
+   *     Communication} (a message to the referrer, for an EHR that files no CommunicationRequests)
+   * @param category {@code category} of the written resource, beside its text
+   */
+  public record InformationRequest(String resourceType, List<Code> category) {
+    public InformationRequest {
+      category = category == null ? List.of() : List.copyOf(category);
     }
   }
 

@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
 final class WriteBackValidator {
 
   static final Set<String> SUMMARY_TYPES = Set.of("DiagnosticReport", "Communication");
+  static final Set<String> INFORMATION_REQUEST_TYPES =
+      Set.of("CommunicationRequest", "Communication");
 
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{[^}]*}");
 
@@ -45,6 +47,27 @@ final class WriteBackValidator {
     checkCodes(file, field + ".document.category", writeBack.document().category());
     checkSummary(file, field + ".summary", writeBack.summary());
     checkTask(file, field + ".task", writeBack.task());
+    checkInformationRequest(file, field + ".informationRequest", writeBack.informationRequest());
+  }
+
+  /** Left out: information requests are not written to the EHR. */
+  private static void checkInformationRequest(
+      String file, String field, WriteBack.InformationRequest request) {
+    if (request == null) {
+      return;
+    }
+    if (request.resourceType() == null || request.resourceType().isBlank()) {
+      throw invalid(file, field + ".resourceType", "missing");
+    }
+    if (!INFORMATION_REQUEST_TYPES.contains(request.resourceType())) {
+      throw invalid(
+          file,
+          field + ".resourceType",
+          "is '"
+              + request.resourceType()
+              + "'; an information request is written as CommunicationRequest or Communication");
+    }
+    checkCodes(file, field + ".category", request.category());
   }
 
   private void checkSummary(String file, String field, WriteBack.Summary summary) {

@@ -63,6 +63,7 @@ class MappingProfilesTest {
     assertThat(writeBack.task().update()).isTrue();
     assertThat(writeBack.task().query("https://referrer.example.org|r-1", "p-1"))
         .isEqualTo("identifier=https://referrer.example.org|r-1");
+    assertThat(writeBack.informationRequest().resourceType()).isEqualTo("CommunicationRequest");
   }
 
   @Test
@@ -149,6 +150,29 @@ class MappingProfilesTest {
     write(edited);
 
     assertThat(MappingProfiles.loadFrom(dir).get("r4-default").writeBack()).isNull();
+  }
+
+  @Test
+  void aSiteWritesInformationRequestsAsCommunicationsOrNotAtAll() throws IOException {
+    ObjectNode edited = defaultJson();
+    ObjectNode request = (ObjectNode) edited.at("/writeBack/informationRequest");
+    request.put("resourceType", "Communication");
+    request
+        .putArray("category")
+        .addObject()
+        .put("system", "http://terminology.hl7.org/CodeSystem/communication-category")
+        .put("code", "instruction");
+    write(edited);
+
+    WriteBack.InformationRequest loaded =
+        MappingProfiles.loadFrom(dir).get("r4-default").writeBack().informationRequest();
+    assertThat(loaded.resourceType()).isEqualTo("Communication");
+    assertThat(loaded.category()).extracting(WriteBack.Code::code).containsExactly("instruction");
+
+    ((ObjectNode) edited.get("writeBack")).remove("informationRequest");
+    write(edited);
+    assertThat(MappingProfiles.loadFrom(dir).get("r4-default").writeBack().informationRequest())
+        .isNull();
   }
 
   @Test
@@ -242,6 +266,14 @@ class MappingProfilesTest {
         "task match with unknown parameter; /writeBack/task/match;"
             + " \"identifer={identifier}\"; writeBack.task.match;"
             + " Task has no search parameter 'identifer'",
+        "information request of another type; /writeBack/informationRequest/resourceType;"
+            + " \"Task\"; writeBack.informationRequest.resourceType;"
+            + " written as CommunicationRequest or Communication",
+        "information request without type; /writeBack/informationRequest/resourceType; null;"
+            + " writeBack.informationRequest.resourceType; missing",
+        "information request category without code;"
+            + " /writeBack/informationRequest/category; [{\"system\": \"http://x.org\"}];"
+            + " writeBack.informationRequest.category[0].code; missing",
       })
   void anInvalidFileIsRefusedNamingTheFileFieldAndProblem(
       String description, String pointer, String value, String field, String problem)

@@ -23,6 +23,7 @@ import org.hl7.fhir.r4.model.Binary;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.CarePlan;
 import org.hl7.fhir.r4.model.Communication;
+import org.hl7.fhir.r4.model.CommunicationRequest;
 import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.hl7.fhir.r4.model.DocumentReference;
@@ -43,10 +44,10 @@ import org.hl7.fhir.r4.model.Task;
 /**
  * The sandbox referring EHR's data and FHIR API: one in-memory store per resource type a
  * second-opinion pull reads or a write-back writes (DocumentReference, DiagnosticReport,
- * Communication, Task; conditional creates and updates, and transactions of them), seeded with
- * synthetic patients, and {@link #installInto} which turns a HAPI {@link RestfulServer} into that
- * EHR. {@link SandboxEhrServer} is the servlet built this way; tests can pass {@code installInto}
- * to HAPI's {@code RestfulServerExtension#withServer}.
+ * Communication, CommunicationRequest, Task; conditional creates and updates, and transactions of
+ * them), seeded with synthetic patients, and {@link #installInto} which turns a HAPI {@link
+ * RestfulServer} into that EHR. {@link SandboxEhrServer} is the servlet built this way; tests can
+ * pass {@code installInto} to HAPI's {@code RestfulServerExtension#withServer}.
  */
 public final class SandboxEhr {
 
@@ -78,7 +79,9 @@ public final class SandboxEhr {
             DocumentReference.class,
             Specimen.class,
             Encounter.class,
-            Communication.class)
+            Communication.class,
+            // Written by SecondLook: a specialist's request for more information.
+            CommunicationRequest.class)
         .forEach(type -> add(new PatientDataProvider<>(type)));
     // Written back by SecondLook: the referral Task, found by its identifier.
     add(new PatientDataProvider<>(Task.class, "for"));

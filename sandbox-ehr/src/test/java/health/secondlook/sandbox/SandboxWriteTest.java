@@ -13,12 +13,14 @@ import java.util.List;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Communication;
+import org.hl7.fhir.r4.model.CommunicationRequest;
 import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.hl7.fhir.r4.model.DocumentReference;
 import org.hl7.fhir.r4.model.Enumerations;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.Task;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -79,6 +81,36 @@ class SandboxWriteTest {
     assertThat(tasks.get(0).getMeta().getVersionId()).isEqualTo("2");
     assertThat(search("Task?patient=breast-1&identifier=https://referrer.example.org|" + value))
         .hasSize(1);
+  }
+
+  @Test
+  void aRequestForMoreInformationIsStoredOnceAndFoundByPatient() {
+    String system = "https://secondlook.health/fhir/information-request";
+    String value = UUID.randomUUID().toString();
+    String condition = "identifier=" + system + "|" + value;
+    CommunicationRequest request = new CommunicationRequest();
+    request.addIdentifier(new Identifier().setSystem(system).setValue(value));
+    request.setStatus(CommunicationRequest.CommunicationRequestStatus.ACTIVE);
+    request.setSubject(new Reference("Patient/breast-1"));
+    request.addPayload().setContent(new StringType("Imaging report"));
+
+    MethodOutcome first =
+        client()
+            .create()
+            .resource(request)
+            .conditionalByUrl("CommunicationRequest?" + condition)
+            .execute();
+    MethodOutcome second =
+        client()
+            .create()
+            .resource(request)
+            .conditionalByUrl("CommunicationRequest?" + condition)
+            .execute();
+
+    assertThat(first.getCreated()).isTrue();
+    assertThat(second.getId().getIdPart()).isEqualTo(first.getId().getIdPart());
+    assertThat(search("CommunicationRequest?patient=breast-1&" + condition)).hasSize(1);
+    assertThat(search("CommunicationRequest?patient=lung-1&" + condition)).isEmpty();
   }
 
   @Test

@@ -1,6 +1,7 @@
 package health.secondlook.server.review;
 
 import static health.secondlook.terminology.TerminologyContent.PACKET_ITEM_SYSTEM;
+import static health.secondlook.terminology.TerminologyContent.REFERRAL_PROGRESS_SYSTEM;
 import static org.hl7.fhir.r4.model.Task.TaskStatus.ACCEPTED;
 import static org.hl7.fhir.r4.model.Task.TaskStatus.INPROGRESS;
 import static org.hl7.fhir.r4.model.Task.TaskStatus.RECEIVED;
@@ -36,7 +37,8 @@ import org.springframework.stereotype.Service;
  * The specialist asks the referrer for more ({@code $request-information}): names the missing
  * packet items (codes of the packet-item CodeSystem) and adds a note. SecondLook stores the request
  * as a CommunicationRequest from the recipient to the referrer, links it from {@code Task.output},
- * and marks the referral {@code awaiting-information}. The referrer answers by adding the records
+ * and marks the referral {@code awaiting-information}; the request is queued to be written to the
+ * referring EHR too (a {@code write-back-queued} tag). The referrer answers by adding the records
  * to the EHR and pulling again ({@code $rerun-pull}), which makes and delivers a new signed packet.
  */
 @Service
@@ -90,6 +92,9 @@ class InformationRequests {
     request.addRecipient(task.getRequester());
     request.setSender(task.getOwner());
     asked.forEach(a -> request.addPayload().setContent(new StringType(a)));
+    // Queues its write-back to the referring EHR (writeback.InformationRequestQueue). The tag, not
+    // the Task's businessStatus, which stays awaiting-information, tracks that write.
+    request.getMeta().addTag(REFERRAL_PROGRESS_SYSTEM, ReferralTasks.WRITE_BACK_QUEUED, null);
 
     Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
     String requestUrl = TransactionEntries.post(transaction, request);

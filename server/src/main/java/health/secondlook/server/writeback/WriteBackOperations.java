@@ -3,29 +3,44 @@ package health.secondlook.server.writeback;
 import ca.uhn.fhir.rest.annotation.IdParam;
 import ca.uhn.fhir.rest.annotation.Operation;
 import health.secondlook.server.fhir.FhirOperationProvider;
+import org.hl7.fhir.r4.model.CommunicationRequest;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Task;
 import org.springframework.stereotype.Component;
 
 /**
- * {@code POST /fhir/Task/{id}/$retry-write-back}: an operator writes a referral's review back to
- * the referring EHR again, without a new review, e.g. after the EHR was down. The write-back is
- * queued ({@code write-back-queued}) and the Task returned; since every write is conditional, the
- * EHR ends with one copy of each resource however often this runs. Refused with {@code 412} and an
- * OperationOutcome when the referral has no review, or its write-back is already waiting or
- * running.
+ * An operator writes something to the referring EHR again, e.g. after the EHR was down; since every
+ * write is conditional, the EHR ends with one copy of each resource however often this runs:
+ *
+ * <ul>
+ *   <li>{@code POST /fhir/Task/{id}/$retry-write-back}: the referral's review, without a new
+ *       review. The write-back is queued ({@code write-back-queued}) and the Task returned. Refused
+ *       with {@code 412} and an OperationOutcome when the referral has no review, or its write-back
+ *       is already waiting or running.
+ *   <li>{@code POST /fhir/CommunicationRequest/{id}/$retry-write-back}: a specialist's request for
+ *       more information. Its write is queued (tag {@code write-back-queued}) and the request
+ *       returned; the Task is left alone. Refused with {@code 412} when it is not a request made by
+ *       {@code $request-information}, or its write is already waiting or running.
+ * </ul>
  */
 @Component
 class WriteBackOperations implements FhirOperationProvider {
 
   private final WriteBackQueue queue;
+  private final InformationRequestQueue informationRequests;
 
-  WriteBackOperations(WriteBackQueue queue) {
+  WriteBackOperations(WriteBackQueue queue, InformationRequestQueue informationRequests) {
     this.queue = queue;
+    this.informationRequests = informationRequests;
   }
 
   @Operation(name = "$retry-write-back", type = Task.class)
   public Task retryWriteBack(@IdParam IdType taskId) {
     return queue.requeue(taskId);
+  }
+
+  @Operation(name = "$retry-write-back", type = CommunicationRequest.class)
+  public CommunicationRequest retryInformationRequestWriteBack(@IdParam IdType requestId) {
+    return informationRequests.requeue(requestId);
   }
 }

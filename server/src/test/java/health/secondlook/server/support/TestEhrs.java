@@ -21,6 +21,9 @@ import java.util.stream.IntStream;
  *       write-back test turns it on;
  *   <li>{@value #OUTAGE}: its own patient, behind an {@link Outage} a write-back test switches; its
  *       reviews are written back as one transaction with a Communication ({@link TestMappings}).
+ *   <li>{@value #INFORMATION_OUTAGE}: its own patient, behind an {@link Outage} the information
+ *       request test switches; information requests are written to it as Communications ({@link
+ *       TestMappings}).
  * </ul>
  *
  * <p>And the receiving organisations' servers packets are delivered to: {@link #recipient} (for the
@@ -67,6 +70,12 @@ public final class TestEhrs {
   public static final String REVIEW_RULES_PATIENT = "review-2";
   public static final String REVIEW_INFORMATION_PATIENT = "review-info-1";
 
+  /** A complete sandbox patient only the information-request write-back tests refer. */
+  public static final String INFORMATION_WRITE_BACK_PATIENT = "info-writeback-1";
+
+  public static final String INFORMATION_OUTAGE = "information-outage";
+  public static final String INFORMATION_OUTAGE_PATIENT = "info-outage-1";
+
   /** A complete sandbox patient only the whole-loop test refers, addressed to a push recipient. */
   public static final String LOOP_PATIENT = "loop-1";
 
@@ -105,6 +114,7 @@ public final class TestEhrs {
   public final TestEhr rateLimited;
   public final TestEhr flakyWrites;
   public final TestEhr outage;
+  public final TestEhr informationOutage;
   public final TestRecipient recipient;
   public final TestRecipient flakyRecipient;
   public final String downRecipientBaseUrl;
@@ -124,6 +134,7 @@ public final class TestEhrs {
     sandboxPatients.add(SyntheticCancerPatients.withVolume(LOOP_PATIENT, 30));
     sandboxPatients.add(SyntheticCancerPatients.withVolume(WRITE_BACK_PATIENT, 30));
     sandboxPatients.add(SyntheticCancerPatients.withVolume(WRITE_BACK_UNREVIEWED_PATIENT, 30));
+    sandboxPatients.add(SyntheticCancerPatients.withVolume(INFORMATION_WRITE_BACK_PATIENT, 30));
     List<String> deliveryPatients = new ArrayList<>(DELIVERY_FLAKY_PATIENTS);
     deliveryPatients.addAll(
         List.of(
@@ -153,6 +164,11 @@ public final class TestEhrs {
     outage =
         TestEhr.start(
             5, List.of(SyntheticCancerPatients.withVolume(OUTAGE_PATIENT, 30)), new Outage());
+    informationOutage =
+        TestEhr.start(
+            5,
+            List.of(SyntheticCancerPatients.withVolume(INFORMATION_OUTAGE_PATIENT, 30)),
+            new Outage());
     recipient = TestRecipient.start(null);
     flakyRecipient =
         TestRecipient.start(new FaultInjection(0.30, Duration.ofMillis(1500), 68261270L));
@@ -251,6 +267,13 @@ public final class TestEhrs {
     p.put("secondlook.ehrs." + OUTAGE + ".limits.max-backoff", "1s");
     p.put("secondlook.site.mappings-dir", TestMappings.siteDirectory().toString());
     p.put("secondlook.write-back.poll-interval", "200ms");
+    p.put("secondlook.ehrs." + INFORMATION_OUTAGE + ".base-url", informationOutage.baseUrl());
+    p.put(
+        "secondlook.ehrs." + INFORMATION_OUTAGE + ".mapping",
+        TestMappings.INFORMATION_COMMUNICATION);
+    p.put("secondlook.ehrs." + INFORMATION_OUTAGE + ".limits.max-attempts", "3");
+    p.put("secondlook.ehrs." + INFORMATION_OUTAGE + ".limits.initial-backoff", "100ms");
+    p.put("secondlook.ehrs." + INFORMATION_OUTAGE + ".limits.max-backoff", "300ms");
     return p;
   }
 }

@@ -15,11 +15,14 @@ import java.nio.file.Path;
  * <ul>
  *   <li>{@value #TRANSACTION_COMMUNICATION}: {@code r4-default}, but written back as one
  *       transaction, with the summary as a Communication.
+ *   <li>{@value #INFORMATION_COMMUNICATION}: {@code r4-default}, but information requests are
+ *       written as Communications.
  * </ul>
  */
 public final class TestMappings {
 
   public static final String TRANSACTION_COMMUNICATION = "r4-transaction-communication";
+  public static final String INFORMATION_COMMUNICATION = "r4-information-communication";
 
   private static Path directory;
 
@@ -53,11 +56,35 @@ public final class TestMappings {
             .put("display", "Notification");
         json.writerWithDefaultPrettyPrinter()
             .writeValue(dir.resolve(TRANSACTION_COMMUNICATION + ".json").toFile(), profile);
+        writeInformationCommunication(json, dir);
         directory = dir;
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
     }
     return directory;
+  }
+
+  private static void writeInformationCommunication(ObjectMapper json, Path dir)
+      throws IOException {
+    ObjectNode profile;
+    try (InputStream in =
+        TestMappings.class
+            .getClassLoader()
+            .getResourceAsStream("secondlook/mappings/r4-default.json")) {
+      profile = (ObjectNode) json.readTree(in);
+    }
+    profile.put("name", INFORMATION_COMMUNICATION);
+    profile.put("description", "r4-default, with information requests written as Communications");
+    ObjectNode request = (ObjectNode) profile.at("/writeBack/informationRequest");
+    request.put("resourceType", "Communication");
+    request
+        .putArray("category")
+        .addObject()
+        .put("system", "http://terminology.hl7.org/CodeSystem/communication-category")
+        .put("code", "instruction")
+        .put("display", "Instruction");
+    json.writerWithDefaultPrettyPrinter()
+        .writeValue(dir.resolve(INFORMATION_COMMUNICATION + ".json").toFile(), profile);
   }
 }

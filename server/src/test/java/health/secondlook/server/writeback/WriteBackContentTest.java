@@ -75,7 +75,8 @@ class WriteBackContentTest {
                 Map.of(
                     "modifies-plan",
                     new WriteBack.Code("urn:oid:1.2.3", "SO-MOD", "Second opinion modifies plan"))),
-            new WriteBack.Task(false, null));
+            new WriteBack.Task(false, null),
+            null);
 
     WritePlan plan = WriteBackContent.plan(review(), mapping);
 
