@@ -5,6 +5,7 @@ import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
+import health.secondlook.server.fhir.Outcomes;
 import health.secondlook.server.referral.RecipientDirectory;
 import health.secondlook.server.referral.ReferralTasks;
 import java.util.Optional;
@@ -158,12 +159,6 @@ public class Deliveries {
   }
 
   private static OperationOutcome outcome(String message, OperationOutcome.IssueType type) {
-    OperationOutcome outcome = new OperationOutcome();
-    outcome
-        .addIssue()
-        .setSeverity(OperationOutcome.IssueSeverity.ERROR)
-        .setCode(type)
-        .setDiagnostics(message);
-    return outcome;
+    return Outcomes.error(type, message);
   }
 }

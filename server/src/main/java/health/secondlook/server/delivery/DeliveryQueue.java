@@ -1,14 +1,8 @@
 package health.secondlook.server.delivery;
 
-import static health.secondlook.terminology.TerminologyContent.REFERRAL_PROGRESS_SYSTEM;
-
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
-import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
-import ca.uhn.fhir.rest.api.SortSpec;
-import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
-import ca.uhn.fhir.rest.param.TokenParam;
-import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
+import health.secondlook.server.referral.ProgressQueue;
 import health.secondlook.server.referral.ReferralTasks;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,10 +42,12 @@ class DeliveryQueue {
   @Handler
   List<String> claimWaiting() {
     if (resumed.compareAndSet(false, true)) {
-      for (Task interrupted : find(ReferralTasks.DELIVERING, Integer.MAX_VALUE)) {
+      for (Task interrupted :
+          ProgressQueue.waiting(tasks, ReferralTasks.DELIVERING, Integer.MAX_VALUE)) {
         log.info(
             "Resuming the interrupted delivery of {}", interrupted.getIdElement().toVersionless());
-        move(
+        ProgressQueue.claim(
+            tasks,
             interrupted,
             ReferralTasks.DELIVERY_QUEUED,
             "Delivery interrupted by a restart; queued again");
@@ -59,9 +55,9 @@ class DeliveryQueue {
     }
     int capacity = properties.concurrentDeliveries() - running.size();
     List<String> claimed = new ArrayList<>();
-    for (Task waiting : find(ReferralTasks.DELIVERY_QUEUED, capacity)) {
+    for (Task waiting : ProgressQueue.waiting(tasks, ReferralTasks.DELIVERY_QUEUED, capacity)) {
       String queuedText = waiting.getBusinessStatus().getText();
-      if (move(waiting, ReferralTasks.DELIVERING, delivering(queuedText))) {
+      if (ProgressQueue.claim(tasks, waiting, ReferralTasks.DELIVERING, delivering(queuedText))) {
         String id = waiting.getIdElement().getIdPart();
         running.add(id);
         claimed.add(id);
@@ -77,31 +73,5 @@ class DeliveryQueue {
 
   private static String delivering(String queuedText) {
     return queuedText == null ? "Delivering the packet" : "Delivering. " + queuedText;
-  }
-
-  private List<Task> find(String progress, int max) {
-    if (max <= 0) {
-      return List.of();
-    }
-    SearchParameterMap map =
-        SearchParameterMap.newSynchronous(
-            "business-status", new TokenParam(REFERRAL_PROGRESS_SYSTEM, progress));
-    int count = Math.min(max, 100);
-    map.setSort(new SortSpec("_lastUpdated"));
-    map.setCount(count);
-    return tasks.search(map, new SystemRequestDetails()).getResources(0, count).stream()
-        .map(Task.class::cast)
-        .toList();
-  }
-
-  /** Version-checked: false when someone changed the Task first. */
-  private boolean move(Task task, String progress, String text) {
-    ReferralTasks.setProgress(task, progress, text);
-    try {
-      tasks.update(task, new SystemRequestDetails());
-      return true;
-    } catch (ResourceVersionConflictException e) {
-      return false;
-    }
   }
 }

@@ -40,6 +40,16 @@ public final class TransactionEntries {
    * @return the entry's {@code urn:uuid:} full URL, for references to it from other entries
    */
   public static String post(Bundle transaction, Resource resource) {
+    return post(transaction, resource, null);
+  }
+
+  /**
+   * Creates {@code resource} unless one matching {@code ifNoneExist} (a search, e.g. {@code
+   * identifier=system|value}) exists; then the entry resolves to that one.
+   *
+   * @return the entry's {@code urn:uuid:} full URL, for references to it from other entries
+   */
+  public static String post(Bundle transaction, Resource resource, String ifNoneExist) {
     String fullUrl = "urn:uuid:" + UUID.randomUUID();
     transaction
         .addEntry()
@@ -47,7 +57,8 @@ public final class TransactionEntries {
         .setResource(resource)
         .getRequest()
         .setMethod(Bundle.HTTPVerb.POST)
-        .setUrl(resource.fhirType());
+        .setUrl(resource.fhirType())
+        .setIfNoneExist(ifNoneExist);
     return fullUrl;
   }
 }

@@ -6,6 +6,7 @@ import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 import health.secondlook.server.delivery.Deliveries;
 import health.secondlook.server.ehr.EhrDirectory;
+import health.secondlook.server.fhir.Outcomes;
 import health.secondlook.server.referral.ReferralTasks;
 import health.secondlook.server.referral.TaskUpdates;
 import java.util.List;
@@ -95,12 +96,7 @@ public class PacketService {
       String message =
           "Task/%s: its records are '%s'; $proceed is for a referral whose records are '%s'. A packet is made by itself once the records are complete."
               .formatted(taskId.getIdPart(), progress, ReferralTasks.RECORDS_INCOMPLETE);
-      OperationOutcome outcome = new OperationOutcome();
-      outcome
-          .addIssue()
-          .setSeverity(OperationOutcome.IssueSeverity.ERROR)
-          .setCode(OperationOutcome.IssueType.BUSINESSRULE)
-          .setDiagnostics(message);
+      OperationOutcome outcome = Outcomes.error(OperationOutcome.IssueType.BUSINESSRULE, message);
       throw new PreconditionFailedException(message, outcome);
     }
     String text =

@@ -1,14 +1,8 @@
 package health.secondlook.server.pull;
 
-import static health.secondlook.terminology.TerminologyContent.REFERRAL_PROGRESS_SYSTEM;
-
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
-import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
-import ca.uhn.fhir.rest.api.SortSpec;
-import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
-import ca.uhn.fhir.rest.param.TokenParam;
-import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
+import health.secondlook.server.referral.ProgressQueue;
 import health.secondlook.server.referral.ReferralTasks;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,46 +40,25 @@ class PullQueue {
   @Handler
   List<String> claimWaiting() {
     if (resumed.compareAndSet(false, true)) {
-      for (Task interrupted : find(ReferralTasks.PULLING, Integer.MAX_VALUE)) {
+      for (Task interrupted :
+          ProgressQueue.waiting(tasks, ReferralTasks.PULLING, Integer.MAX_VALUE)) {
         log.info("Resuming the interrupted pull of {}", interrupted.getIdElement().toVersionless());
-        move(interrupted, ReferralTasks.PULL_QUEUED, "Pull interrupted by a restart; queued again");
+        ProgressQueue.claim(
+            tasks,
+            interrupted,
+            ReferralTasks.PULL_QUEUED,
+            "Pull interrupted by a restart; queued again");
       }
     }
     int capacity = properties.concurrentReferrals() - running.count();
     List<String> claimed = new ArrayList<>();
-    for (Task waiting : find(ReferralTasks.PULL_QUEUED, capacity)) {
-      if (move(waiting, ReferralTasks.PULLING, "Pull started")) {
+    for (Task waiting : ProgressQueue.waiting(tasks, ReferralTasks.PULL_QUEUED, capacity)) {
+      if (ProgressQueue.claim(tasks, waiting, ReferralTasks.PULLING, "Pull started")) {
         String id = waiting.getIdElement().getIdPart();
         running.start(id);
         claimed.add(id);
       }
     }
     return claimed;
-  }
-
-  private List<Task> find(String progress, int max) {
-    if (max <= 0) {
-      return List.of();
-    }
-    SearchParameterMap map =
-        SearchParameterMap.newSynchronous(
-            "business-status", new TokenParam(REFERRAL_PROGRESS_SYSTEM, progress));
-    int count = Math.min(max, 100);
-    map.setSort(new SortSpec("_lastUpdated"));
-    map.setCount(count);
-    return tasks.search(map, new SystemRequestDetails()).getResources(0, count).stream()
-        .map(Task.class::cast)
-        .toList();
-  }
-
-  /** Version-checked: false when another worker changed the Task first. */
-  private boolean move(Task task, String progress, String text) {
-    ReferralTasks.setProgress(task, progress, text);
-    try {
-      tasks.update(task, new SystemRequestDetails());
-      return true;
-    } catch (ResourceVersionConflictException e) {
-      return false;
-    }
   }
 }

@@ -2,7 +2,6 @@ package health.secondlook.server.referral;
 
 import health.secondlook.server.fhir.TransactionEntries;
 import java.util.Date;
-import java.util.UUID;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
@@ -12,7 +11,6 @@ import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Period;
 import org.hl7.fhir.r4.model.QuestionnaireResponse;
 import org.hl7.fhir.r4.model.Reference;
-import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.Task;
 import org.springframework.stereotype.Component;
@@ -54,13 +52,14 @@ class ReferralFactory {
     questions.setId((String) null);
     questions.setSubject(subject);
     questions.setStatus(QuestionnaireResponse.QuestionnaireResponseStatus.COMPLETED);
-    String questionsUrl = post(transaction, questions, null);
+    String questionsUrl = TransactionEntries.post(transaction, questions, null);
 
     ServiceRequest serviceRequest = serviceRequest(request, identifier, subject, questionsUrl);
-    String serviceRequestUrl = post(transaction, serviceRequest, "identifier=" + token(identifier));
+    String serviceRequestUrl =
+        TransactionEntries.post(transaction, serviceRequest, "identifier=" + token(identifier));
 
     Task task = task(request, identifier, subject, serviceRequestUrl);
-    post(transaction, task, "identifier=" + token(identifier));
+    TransactionEntries.post(transaction, task, "identifier=" + token(identifier));
     return transaction;
   }
 
@@ -135,21 +134,5 @@ class ReferralFactory {
 
   private static String token(Identifier identifier) {
     return identifier.getSystem() + "|" + identifier.getValue();
-  }
-
-  private static String post(Bundle transaction, Resource resource, String ifNoneExist) {
-    String fullUrl = "urn:uuid:" + UUID.randomUUID();
-    Bundle.BundleEntryRequestComponent entry =
-        transaction
-            .addEntry()
-            .setFullUrl(fullUrl)
-            .setResource(resource)
-            .getRequest()
-            .setMethod(Bundle.HTTPVerb.POST)
-            .setUrl(resource.fhirType());
-    if (ifNoneExist != null) {
-      entry.setIfNoneExist(ifNoneExist);
-    }
-    return fullUrl;
   }
 }

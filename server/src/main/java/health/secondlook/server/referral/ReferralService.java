@@ -9,6 +9,7 @@ import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.param.TokenOrListParam;
 import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
+import health.secondlook.server.fhir.Outcomes;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -109,12 +110,7 @@ class ReferralService {
                 open.getIdElement().toUnqualifiedVersionless().getValue(),
                 open.getStatus().toCode(),
                 open.getFocus().getReference());
-    OperationOutcome outcome = new OperationOutcome();
-    outcome
-        .addIssue()
-        .setSeverity(OperationOutcome.IssueSeverity.ERROR)
-        .setCode(OperationOutcome.IssueType.DUPLICATE)
-        .setDiagnostics(message);
+    OperationOutcome outcome = Outcomes.error(OperationOutcome.IssueType.DUPLICATE, message);
     return new ResourceVersionConflictException(message, outcome);
   }
 

@@ -10,6 +10,7 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import health.secondlook.server.ehr.EhrClients;
 import health.secondlook.server.ehr.EhrDirectory;
 import health.secondlook.server.ehr.EhrFailures;
+import health.secondlook.server.fhir.Outcomes;
 import health.secondlook.server.pull.LocalIds;
 import health.secondlook.server.pull.PulledResourceMapper;
 import java.util.Optional;
@@ -62,13 +63,8 @@ class SourcePatientLookup {
                   .toLocal(atEhr, Set.of(PulledResourceMapper.key(atEhr)));
       return new Found(localId, Optional.of(local));
     } catch (ResourceNotFoundException | ResourceGoneException e) {
-      OperationOutcome outcome = new OperationOutcome();
       String message = "patient: EHR '%s' has no patient with id '%s'".formatted(source, patientId);
-      outcome
-          .addIssue()
-          .setSeverity(OperationOutcome.IssueSeverity.ERROR)
-          .setCode(OperationOutcome.IssueType.NOTFOUND)
-          .setDiagnostics(message);
+      OperationOutcome outcome = Outcomes.error(OperationOutcome.IssueType.NOTFOUND, message);
       throw new InvalidRequestException(message, outcome);
     } catch (RuntimeException e) {
       log.warn(

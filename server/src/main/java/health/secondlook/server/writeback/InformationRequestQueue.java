@@ -11,6 +11,7 @@ import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
+import health.secondlook.server.fhir.Outcomes;
 import health.secondlook.server.referral.ReferralTasks;
 import java.util.ArrayList;
 import java.util.List;
@@ -189,12 +190,7 @@ class InformationRequestQueue {
   }
 
   private static PreconditionFailedException refused(String message) {
-    OperationOutcome outcome = new OperationOutcome();
-    outcome
-        .addIssue()
-        .setSeverity(OperationOutcome.IssueSeverity.ERROR)
-        .setCode(OperationOutcome.IssueType.BUSINESSRULE)
-        .setDiagnostics(message);
+    OperationOutcome outcome = Outcomes.error(OperationOutcome.IssueType.BUSINESSRULE, message);
     return new PreconditionFailedException(message, outcome);
   }
 }

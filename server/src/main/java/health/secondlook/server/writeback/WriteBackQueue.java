@@ -1,15 +1,11 @@
 package health.secondlook.server.writeback;
 
-import static health.secondlook.terminology.TerminologyContent.REFERRAL_PROGRESS_SYSTEM;
-
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
-import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
-import ca.uhn.fhir.rest.api.SortSpec;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
-import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
-import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
+import health.secondlook.server.fhir.Outcomes;
+import health.secondlook.server.referral.ProgressQueue;
 import health.secondlook.server.referral.ReferralTasks;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,9 +49,16 @@ class WriteBackQueue {
     if (capacity <= 0) {
       return claimed;
     }
-    for (Task waiting : waiting(capacity + running.size())) {
+    for (Task waiting :
+        ProgressQueue.waiting(tasks, ReferralTasks.WRITE_BACK_QUEUED, capacity + running.size())) {
       String id = waiting.getIdElement().getIdPart();
-      if (claimed.size() < capacity && !running.contains(id) && claim(waiting)) {
+      if (claimed.size() < capacity
+          && !running.contains(id)
+          && ProgressQueue.claim(
+              tasks,
+              waiting,
+              ReferralTasks.WRITE_BACK_QUEUED,
+              "Writing the review back to EHR '" + ReferralTasks.sourceEhr(waiting) + "'")) {
         running.add(id);
         claimed.add(id);
       }
@@ -99,38 +102,8 @@ class WriteBackQueue {
     return tasks.read(taskId.toVersionless(), SYSTEM);
   }
 
-  private List<Task> waiting(int max) {
-    SearchParameterMap map =
-        SearchParameterMap.newSynchronous(
-            "business-status",
-            new TokenParam(REFERRAL_PROGRESS_SYSTEM, ReferralTasks.WRITE_BACK_QUEUED));
-    int count = Math.min(max, 100);
-    map.setSort(new SortSpec("_lastUpdated"));
-    map.setCount(count);
-    return tasks.search(map, SYSTEM).getResources(0, count).stream().map(Task.class::cast).toList();
-  }
-
-  /** Version-checked: false when the Task changed since it was found. */
-  private boolean claim(Task task) {
-    ReferralTasks.setProgress(
-        task,
-        ReferralTasks.WRITE_BACK_QUEUED,
-        "Writing the review back to EHR '" + ReferralTasks.sourceEhr(task) + "'");
-    try {
-      tasks.update(task, SYSTEM);
-      return true;
-    } catch (ResourceVersionConflictException e) {
-      return false;
-    }
-  }
-
   private static PreconditionFailedException refused(String message) {
-    OperationOutcome outcome = new OperationOutcome();
-    outcome
-        .addIssue()
-        .setSeverity(OperationOutcome.IssueSeverity.ERROR)
-        .setCode(OperationOutcome.IssueType.BUSINESSRULE)
-        .setDiagnostics(message);
-    return new PreconditionFailedException(message, outcome);
+    return new PreconditionFailedException(
+        message, Outcomes.error(OperationOutcome.IssueType.BUSINESSRULE, message));
   }
 }

@@ -1,9 +1,9 @@
 package health.secondlook.server.writeback;
 
+import static health.secondlook.server.support.FhirClients.search;
 import static health.secondlook.server.support.Referrals.progress;
 import static health.secondlook.server.writeback.WriteBackTest.WRITE_BACK;
 import static health.secondlook.server.writeback.WriteBackTest.pulled;
-import static health.secondlook.server.writeback.WriteBackTest.search;
 import static health.secondlook.terminology.TerminologyContent.PACKET_ITEM_SYSTEM;
 import static health.secondlook.terminology.TerminologyContent.REFERRAL_PROGRESS_SYSTEM;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,11 +1,11 @@
 package health.secondlook.server.writeback;
 
+import static health.secondlook.server.support.FhirClients.search;
 import static health.secondlook.server.support.Referrals.progress;
 import static health.secondlook.server.writeback.WriteBackTest.CONSULT_NOTE;
 import static health.secondlook.server.writeback.WriteBackTest.awaitWriteBack;
 import static health.secondlook.server.writeback.WriteBackTest.pulled;
 import static health.secondlook.server.writeback.WriteBackTest.retryWriteBack;
-import static health.secondlook.server.writeback.WriteBackTest.search;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,6 @@
 package health.secondlook.server.writeback;
 
+import static health.secondlook.server.support.FhirClients.search;
 import static health.secondlook.server.support.Referrals.awaitPullEnd;
 import static health.secondlook.server.support.Referrals.progress;
 import static health.secondlook.server.support.Referrals.request;
@@ -227,18 +228,6 @@ class WriteBackTest {
             .withNoParameters(Parameters.class)
             .returnResourceType(Task.class)
             .execute();
-  }
-
-  static <T extends Resource> List<T> search(IGenericClient ehr, Class<T> type, String query) {
-    return ehr
-        .search()
-        .byUrl(type.getSimpleName() + "?" + query)
-        .returnBundle(Bundle.class)
-        .execute()
-        .getEntry()
-        .stream()
-        .map(e -> type.cast(e.getResource()))
-        .toList();
   }
 
   private Task onlyTask(Task referral) {
