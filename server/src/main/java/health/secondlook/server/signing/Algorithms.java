@@ -3,17 +3,17 @@ package health.secondlook.server.signing;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSSigner;
-import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.crypto.ECDSASigner;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.Curve;
+import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
+import java.security.spec.MGF1ParameterSpec;
+import java.security.spec.PSSParameterSpec;
 import java.util.Set;
 
 /**
@@ -65,13 +65,36 @@ final class Algorithms {
   }
 
   /**
-   * @param understood the critical header parameters the caller checks itself
+   * A JCA signature for {@code alg}, ready to sign with {@code key}, for a signing input too large
+   * to hand over in one array. EC signatures come out as JWS wants them: raw R‖S (IEEE P1363).
    */
-  static JWSVerifier verifier(PublicKey key, JWSAlgorithm alg, Set<String> understood)
-      throws JOSEException {
-    return JWSAlgorithm.Family.RSA.contains(alg)
-        ? new RSASSAVerifier((RSAPublicKey) key, understood)
-        : new ECDSAVerifier((ECPublicKey) key, understood);
+  static java.security.Signature jcaSigner(PrivateKey key, JWSAlgorithm alg)
+      throws GeneralSecurityException {
+    java.security.Signature signature = jca(alg);
+    signature.initSign(key);
+    return signature;
+  }
+
+  /** {@link #jcaSigner}'s counterpart, ready to verify with {@code key}. */
+  static java.security.Signature jcaVerifier(PublicKey key, JWSAlgorithm alg)
+      throws GeneralSecurityException {
+    java.security.Signature signature = jca(alg);
+    signature.initVerify(key);
+    return signature;
+  }
+
+  private static java.security.Signature jca(JWSAlgorithm alg) throws GeneralSecurityException {
+    if (JWSAlgorithm.PS256.equals(alg)) {
+      java.security.Signature signature = java.security.Signature.getInstance("RSASSA-PSS");
+      signature.setParameter(
+          new PSSParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, 32, 1));
+      return signature;
+    }
+    String digest = alg.getName().endsWith("384") ? "SHA384" : "SHA256";
+    return java.security.Signature.getInstance(
+        JWSAlgorithm.Family.RSA.contains(alg)
+            ? digest + "withRSA"
+            : digest + "withECDSAinP1363Format");
   }
 
   private static Curve curve(JWSAlgorithm alg) {

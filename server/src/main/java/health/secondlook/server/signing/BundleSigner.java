@@ -3,9 +3,9 @@ package health.secondlook.server.signing;
 import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.util.Base64;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -47,14 +47,15 @@ public final class BundleSigner {
   static final Set<String> CRITICAL = Set.of(SIG_T, SR_CMS);
 
   private final SigningIdentity identity;
-  private final JWSSigner signer;
   private final List<Base64> x5c;
 
   public BundleSigner(SigningIdentity identity) {
     this.identity = identity;
     try {
-      this.signer = Algorithms.signer(identity.key(), identity.alg());
-    } catch (JOSEException e) {
+      // Refuses unfit keys (e.g. RSA under 2048 bits) now rather than at the first packet.
+      Algorithms.signer(identity.key(), identity.alg());
+      Algorithms.jcaSigner(identity.key(), identity.alg());
+    } catch (JOSEException | GeneralSecurityException e) {
       throw new IllegalArgumentException("cannot sign with this key: " + e.getMessage(), e);
     }
     this.x5c = identity.chain().stream().map(BundleSigner::der).toList();
@@ -85,8 +86,12 @@ public final class BundleSigner {
             .build();
     String jws;
     try {
-      jws = DetachedJws.sign(header, CanonicalForm.buffer(bundle), signer);
-    } catch (JOSEException e) {
+      jws =
+          DetachedJws.sign(
+              header,
+              sink -> CanonicalForm.writeTo(bundle, sink),
+              Algorithms.jcaSigner(identity.key(), identity.alg()));
+    } catch (JOSEException | GeneralSecurityException e) {
       throw new IllegalStateException("signing failed: " + e.getMessage(), e);
     }
     Signature signature = new Signature();

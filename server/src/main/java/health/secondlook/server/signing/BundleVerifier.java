@@ -9,7 +9,7 @@ import ca.uhn.fhir.parser.DataFormatException;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSHeader;
 import health.secondlook.server.signing.VerificationResult.Problem;
-import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Supplier;
+import java.util.function.Consumer;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Signature;
@@ -40,7 +40,8 @@ public final class BundleVerifier {
   /** Verifies a Bundle held as a FHIR model, e.g. read from storage or posted to the server. */
   public VerificationResult verify(Bundle bundle) {
     return check(
-        bundle.hasSignature() ? bundle.getSignature() : null, () -> CanonicalForm.buffer(bundle));
+        bundle.hasSignature() ? bundle.getSignature() : null,
+        sink -> CanonicalForm.writeTo(bundle, sink));
   }
 
   /**
@@ -58,10 +59,14 @@ public final class BundleVerifier {
     }
     return check(
         bundle.hasSignature() ? bundle.getSignature() : null,
-        () -> ByteBuffer.wrap(CanonicalForm.ofJson(bundleJson)));
+        sink -> {
+          byte[] canonical = CanonicalForm.ofJson(bundleJson);
+          sink.accept(canonical, 0, canonical.length);
+        });
   }
 
-  private VerificationResult check(Signature signature, Supplier<ByteBuffer> content) {
+  private VerificationResult check(
+      Signature signature, Consumer<CanonicalJsonWriter.Sink> content) {
     SignatureData data;
     try {
       data = SignatureData.read(signature);
@@ -74,7 +79,7 @@ public final class BundleVerifier {
     Instant at =
         sigT != null ? sigT : signature.hasWhen() ? signature.getWhen().toInstant() : Instant.now();
     problems.addAll(ChainChecks.check(data.chain(), at, trust));
-    if (!signatureMatches(data, content.get())) {
+    if (!signatureMatches(data, content)) {
       problems.add(
           new Problem(
               DIGEST_MISMATCH,
@@ -135,16 +140,16 @@ public final class BundleVerifier {
     }
   }
 
-  private static boolean signatureMatches(SignatureData data, ByteBuffer content) {
+  private static boolean signatureMatches(
+      SignatureData data, Consumer<CanonicalJsonWriter.Sink> content) {
     JWSHeader header = data.header();
     try {
-      return Algorithms.verifier(
-              data.signer().getPublicKey(), header.getAlgorithm(), BundleSigner.CRITICAL)
-          .verify(
-              header,
-              DetachedJws.signingInput(header.toBase64URL(), content),
-              data.jws().getSignature());
-    } catch (JOSEException e) {
+      return DetachedJws.verify(
+          header.toBase64URL(),
+          content,
+          Algorithms.jcaVerifier(data.signer().getPublicKey(), header.getAlgorithm()),
+          data.jws().getSignature());
+    } catch (JOSEException | GeneralSecurityException e) {
       return false;
     }
   }

@@ -61,6 +61,17 @@ public final class CanonicalForm {
     return writer.toUtf8();
   }
 
+  /** {@link #of}, handed to {@code sink} in pieces while it is written, for signing. */
+  static void writeTo(Bundle bundle, CanonicalJsonWriter.Sink sink) {
+    CanonicalJsonWriter writer = new CanonicalJsonWriter();
+    try {
+      encoder().encodeResourceToJsonLikeWriter(withoutIdMetaSignature(bundle), writer);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    writer.writeTo(sink);
+  }
+
   /**
    * The canonical form of Bundle JSON exactly as received, for verifiers that hold the text: no
    * FHIR parser stands between the bytes and the signature check.

@@ -47,6 +47,24 @@ final class CanonicalJsonWriter extends BaseJsonLikeWriter {
     return out.toByteBuffer();
   }
 
+  /**
+   * Receives the canonical bytes as they are written, in order and in pieces: {@code bytes[from,
+   * to)} is never changed afterwards, so another thread may read it once handed over.
+   */
+  interface Sink {
+    void accept(byte[] bytes, int from, int to);
+  }
+
+  /** The canonical bytes, handed to {@code sink} piece by piece while they are written. */
+  void writeTo(Sink sink) {
+    if (root == null || !open.isEmpty()) {
+      throw new IllegalStateException("the JSON document is not complete");
+    }
+    Output out = new Output((int) Math.min(Integer.MAX_VALUE - 8, estimatedBytes + 1024), sink);
+    write(root, out);
+    out.flush();
+  }
+
   @Override
   public BaseJsonLikeWriter init() {
     return this;
@@ -277,11 +295,27 @@ final class CanonicalJsonWriter extends BaseJsonLikeWriter {
   private static final class Output {
     // A packet repeats a few hundred member names thousands of times each.
     private final Map<String, byte[]> members = new HashMap<>();
+    private static final int PIECE = 64 * 1024;
+    private final Sink sink;
     private byte[] bytes;
     private int count;
+    private int handedOver;
 
     Output(int capacity) {
+      this(capacity, null);
+    }
+
+    Output(int capacity, Sink sink) {
       bytes = new byte[capacity];
+      this.sink = sink;
+    }
+
+    /** Hands what is written and not yet handed over to the sink, if there is one. */
+    void flush() {
+      if (sink != null && count > handedOver) {
+        sink.accept(bytes, handedOver, count);
+        handedOver = count;
+      }
     }
 
     void write(int b) {
@@ -380,6 +414,9 @@ final class CanonicalJsonWriter extends BaseJsonLikeWriter {
     }
 
     private void ensure(int more) {
+      if (count - handedOver >= PIECE) {
+        flush();
+      }
       if (count + more > bytes.length) {
         bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, count + more));
       }

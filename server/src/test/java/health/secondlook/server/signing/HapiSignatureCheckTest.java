@@ -6,7 +6,6 @@ import ca.uhn.fhir.validation.SingleValidationMessage;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSObject;
 import health.secondlook.server.support.HapiValidation;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.List;
@@ -99,8 +98,8 @@ class HapiSignatureCheckTest {
     String jws =
         DetachedJws.sign(
             withCrit,
-            ByteBuffer.wrap(CanonicalForm.of(copy)),
-            Algorithms.signer(identity.key(), identity.alg()));
+            TestPackets.payload(CanonicalForm.of(copy)),
+            Algorithms.jcaSigner(identity.key(), identity.alg()));
     copy.getSignature().setData(jws.getBytes(StandardCharsets.US_ASCII));
     return copy;
   }

@@ -6,6 +6,7 @@ import health.secondlook.sandbox.SyntheticPatient;
 import java.nio.charset.StandardCharsets;
 import java.util.Date;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Composition;
 import org.hl7.fhir.r4.model.DocumentReference;
@@ -77,5 +78,10 @@ final class TestPackets {
 
   static Bundle parse(String json) {
     return FHIR.newJsonParser().parseResource(Bundle.class, json);
+  }
+
+  /** A payload for {@code DetachedJws.sign}: these bytes, in one piece. */
+  static Consumer<CanonicalJsonWriter.Sink> payload(byte[] bytes) {
+    return sink -> sink.accept(bytes, 0, bytes.length);
   }
 }

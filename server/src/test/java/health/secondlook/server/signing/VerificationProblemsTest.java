@@ -183,8 +183,8 @@ class VerificationProblemsTest {
         bundle,
         DetachedJws.sign(
             header,
-            java.nio.ByteBuffer.wrap(CanonicalForm.of(bundle)),
-            new RSASSASigner(TestPki.rsaKeys().getPrivate())));
+            TestPackets.payload(CanonicalForm.of(bundle)),
+            Algorithms.jcaSigner(TestPki.rsaKeys().getPrivate(), JWSAlgorithm.RS256)));
 
     VerificationResult result = verifier.verify(bundle);
 
