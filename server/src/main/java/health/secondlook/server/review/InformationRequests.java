@@ -81,8 +81,10 @@ class InformationRequests {
         .setValue(UUID.randomUUID().toString());
     request.setStatus(CommunicationRequest.CommunicationRequestStatus.ACTIVE);
     request.addCategory().setText("Request for more information for a second opinion");
-    request.setPriority(
-        CommunicationRequest.CommunicationPriority.fromCode(task.getPriority().toCode()));
+    if (task.hasPriority()) {
+      request.setPriority(
+          CommunicationRequest.CommunicationPriority.fromCode(task.getPriority().toCode()));
+    }
     request.setSubject(task.getFor());
     request.addAbout(new Reference(id));
     request.addAbout(task.getFocus());
