@@ -150,15 +150,11 @@ public class Deliveries {
 
   private static PreconditionFailedException refused(String message) {
     return new PreconditionFailedException(
-        message, outcome(message, OperationOutcome.IssueType.BUSINESSRULE));
+        message, Outcomes.error(OperationOutcome.IssueType.BUSINESSRULE, message));
   }
 
   private static ResourceVersionConflictException conflict(String message) {
     return new ResourceVersionConflictException(
-        message, outcome(message, OperationOutcome.IssueType.CONFLICT));
-  }
-
-  private static OperationOutcome outcome(String message, OperationOutcome.IssueType type) {
-    return Outcomes.error(type, message);
+        message, Outcomes.error(OperationOutcome.IssueType.CONFLICT, message));
   }
 }

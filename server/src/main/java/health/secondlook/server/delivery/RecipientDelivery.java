@@ -1,5 +1,6 @@
 package health.secondlook.server.delivery;
 
+import health.secondlook.server.ehr.RetryLimitChecks;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -113,21 +114,13 @@ public record RecipientDelivery(
         problem.accept("base-url: must be an http or https URL with a host, not '" + baseUrl + "'");
       }
     }
-    if (limits.maxAttempts() < 1) {
-      problem.accept("limits.max-attempts: must be at least 1");
-    }
-    if (!isPositive(limits.connectTimeout())) {
-      problem.accept("limits.connect-timeout: must be positive");
-    }
-    if (!isPositive(limits.readTimeout())) {
-      problem.accept("limits.read-timeout: must be positive");
-    }
-    if (!isPositive(limits.initialBackoff())) {
-      problem.accept("limits.initial-backoff: must be positive");
-    } else if (limits.maxBackoff() == null
-        || limits.maxBackoff().compareTo(limits.initialBackoff()) < 0) {
-      problem.accept("limits.max-backoff: must be at least limits.initial-backoff");
-    }
+    RetryLimitChecks.check(
+        limits.maxAttempts(),
+        limits.connectTimeout(),
+        limits.readTimeout(),
+        limits.initialBackoff(),
+        limits.maxBackoff(),
+        problem);
     return problems;
   }
 
@@ -137,9 +130,5 @@ public record RecipientDelivery(
     return how()
         + (baseUrl == null ? "" : " to " + baseUrl)
         + (token == null || token.isBlank() ? "" : " (bearer token not shown)");
-  }
-
-  private static boolean isPositive(Duration duration) {
-    return duration != null && duration.compareTo(Duration.ZERO) > 0;
   }
 }

@@ -140,23 +140,15 @@ public record EhrEndpointProperties(
     if (limits.maxConcurrency() < 1) {
       problem.accept("limits.max-concurrency: must be at least 1");
     }
-    if (limits.maxAttempts() < 1) {
-      problem.accept("limits.max-attempts: must be at least 1");
-    }
+    RetryLimitChecks.check(
+        limits.maxAttempts(),
+        limits.connectTimeout(),
+        limits.readTimeout(),
+        limits.initialBackoff(),
+        limits.maxBackoff(),
+        problem);
     if (limits.pageSize() < 1) {
       problem.accept("limits.page-size: must be at least 1");
-    }
-    if (!isPositive(limits.connectTimeout())) {
-      problem.accept("limits.connect-timeout: must be positive");
-    }
-    if (!isPositive(limits.readTimeout())) {
-      problem.accept("limits.read-timeout: must be positive");
-    }
-    if (!isPositive(limits.initialBackoff())) {
-      problem.accept("limits.initial-backoff: must be positive");
-    } else if (limits.maxBackoff() == null
-        || limits.maxBackoff().compareTo(limits.initialBackoff()) < 0) {
-      problem.accept("limits.max-backoff: must be at least limits.initial-backoff");
     }
     if (limits.maxBinaryBytes() == null || limits.maxBinaryBytes().toBytes() < 1) {
       problem.accept("limits.max-binary-bytes: must be positive");
@@ -172,10 +164,6 @@ public record EhrEndpointProperties(
         || url.getHost() == null) {
       problem.accept(field + ": must be an http or https URL with a host, not '" + url + "'");
     }
-  }
-
-  private static boolean isPositive(Duration duration) {
-    return duration != null && duration.compareTo(Duration.ZERO) > 0;
   }
 
   private static boolean isBlank(String text) {

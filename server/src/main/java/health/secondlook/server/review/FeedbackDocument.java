@@ -1,6 +1,5 @@
 package health.secondlook.server.review;
 
-import static health.secondlook.terminology.TerminologyContent.DIAGNOSIS_AGREEMENT_SYSTEM;
 import static health.secondlook.terminology.TerminologyContent.PACKET_SECTION_SYSTEM;
 import static health.secondlook.terminology.TerminologyContent.PATIENT_QUESTIONNAIRE;
 import static health.secondlook.terminology.TerminologyContent.REVIEW_ELEMENT_SYSTEM;
@@ -9,7 +8,6 @@ import health.secondlook.server.fhir.Xhtml;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
@@ -40,9 +38,6 @@ public final class FeedbackDocument {
 
   public static final String CONSULT_NOTE = "11488-4";
   static final String LOINC = "http://loinc.org";
-
-  private static final Map<String, String> AGREEMENT_DISPLAY =
-      Map.of("agree", "Agrees", "partly", "Partly agrees", "disagree", "Disagrees");
 
   private FeedbackDocument() {}
 
@@ -109,13 +104,13 @@ public final class FeedbackDocument {
             .findFirst()
             .orElseThrow(
                 () -> new IllegalArgumentException("not a feedback document: no review outcome"));
-    String agreement = null;
+    Coding agreement = null;
     String plan = "";
     List<Review.Answer> answers = new ArrayList<>();
     List<String> trials = new ArrayList<>();
     for (Observation.ObservationComponentComponent c : outcome.getComponent()) {
       if (has(c.getCode(), "diagnosis-agreement")) {
-        agreement = c.getValueCodeableConcept().getCodingFirstRep().getCode();
+        agreement = c.getValueCodeableConcept().getCodingFirstRep();
       } else if (has(c.getCode(), "recommended-plan")) {
         plan = c.getValue().primitiveValue();
       } else if (has(c.getCode(), "clinical-trial")) {
@@ -148,15 +143,6 @@ public final class FeedbackDocument {
         reviewer);
   }
 
-  /** Display of a diagnosis-agreement code, e.g. "Partly agrees". */
-  public static String agreementDisplay(String code) {
-    return AGREEMENT_DISPLAY.getOrDefault(code, code);
-  }
-
-  static boolean isAgreement(String code) {
-    return AGREEMENT_DISPLAY.containsKey(code);
-  }
-
   private static Observation outcome(
       Review review, Date submitted, String patient, String request, String reviewer) {
     Observation outcome = new Observation();
@@ -172,12 +158,7 @@ public final class FeedbackDocument {
     outcome
         .addComponent()
         .setCode(element("diagnosis-agreement", "Agreement with the diagnosis"))
-        .setValue(
-            new CodeableConcept(
-                new Coding(
-                    DIAGNOSIS_AGREEMENT_SYSTEM,
-                    review.diagnosisAgreement(),
-                    agreementDisplay(review.diagnosisAgreement()))));
+        .setValue(new CodeableConcept(review.diagnosisAgreement().copy()));
     if (!review.recommendedPlan().isBlank()) {
       outcome
           .addComponent()
@@ -214,7 +195,7 @@ public final class FeedbackDocument {
     Xhtml text =
         new Xhtml()
             .labelled("Outcome:", review.outcome().getDisplay())
-            .labelled("Diagnosis and stage:", agreementDisplay(review.diagnosisAgreement()) + ".");
+            .labelled("Diagnosis and stage:", review.diagnosisAgreement().getDisplay() + ".");
     if (!review.recommendedPlan().isBlank()) {
       text.labelled("Recommended plan:", review.recommendedPlan());
     }

@@ -10,7 +10,8 @@ import org.hl7.fhir.r4.model.Identifier;
  * EHR's own resources.
  *
  * @param outcome a code from the review-outcome CodeSystem, with its display
- * @param diagnosisAgreement {@code agree}, {@code partly} or {@code disagree}
+ * @param diagnosisAgreement a code from the diagnosis-agreement CodeSystem ({@code agree}, {@code
+ *     partly} or {@code disagree}), with its display
  * @param recommendedPlan the plan the specialist recommends; may be empty
  * @param answers the specialist's answers to the patient's questions
  * @param trials clinical trials the specialist suggests
@@ -19,7 +20,7 @@ import org.hl7.fhir.r4.model.Identifier;
  */
 public record Review(
     Coding outcome,
-    String diagnosisAgreement,
+    Coding diagnosisAgreement,
     String recommendedPlan,
     List<Answer> answers,
     List<String> trials,

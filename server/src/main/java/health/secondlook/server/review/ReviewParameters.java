@@ -1,5 +1,6 @@
 package health.secondlook.server.review;
 
+import static health.secondlook.terminology.TerminologyContent.DIAGNOSIS_AGREEMENT_SYSTEM;
 import static health.secondlook.terminology.TerminologyContent.PATIENT_QUESTIONNAIRE;
 import static health.secondlook.terminology.TerminologyContent.REVIEW_OUTCOME_SYSTEM;
 
@@ -41,6 +42,7 @@ class ReviewParameters {
       Set.of("outcome", "diagnosisAgreement", "recommendedPlan", "summary", "reviewer");
 
   private final Map<String, String> outcomes = new LinkedHashMap<>();
+  private final Map<String, String> agreements = new LinkedHashMap<>();
   private final Map<String, String> questionTexts = new LinkedHashMap<>();
 
   ReviewParameters(SiteContent content) {
@@ -48,6 +50,10 @@ class ReviewParameters {
         .filter(r -> r instanceof CodeSystem cs && REVIEW_OUTCOME_SYSTEM.equals(cs.getUrl()))
         .flatMap(r -> ((CodeSystem) r).getConcept().stream())
         .forEach(c -> outcomes.put(c.getCode(), c.getDisplay()));
+    content.terminology().stream()
+        .filter(r -> r instanceof CodeSystem cs && DIAGNOSIS_AGREEMENT_SYSTEM.equals(cs.getUrl()))
+        .flatMap(r -> ((CodeSystem) r).getConcept().stream())
+        .forEach(c -> agreements.put(c.getCode(), c.getDisplay()));
     content.terminology().stream()
         .filter(r -> r instanceof Questionnaire q && PATIENT_QUESTIONNAIRE.equals(q.getUrl()))
         .flatMap(r -> ((Questionnaire) r).getItem().stream())
@@ -79,7 +85,7 @@ class ReviewParameters {
         });
 
     Coding outcome = outcome(first(byName, "outcome"), problems);
-    String agreement = agreement(first(byName, "diagnosisAgreement"), problems);
+    Coding agreement = agreement(first(byName, "diagnosisAgreement"), problems);
     Identifier reviewer = reviewer(first(byName, "reviewer"), problems);
     String plan = text(first(byName, "recommendedPlan"), "recommendedPlan", problems);
     String summary = text(first(byName, "summary"), "summary", problems);
@@ -125,16 +131,18 @@ class ReviewParameters {
     return new Coding(REVIEW_OUTCOME_SYSTEM, coding.getCode(), outcomes.get(coding.getCode()));
   }
 
-  private static String agreement(ParametersParameterComponent p, RequestProblems problems) {
+  private Coding agreement(ParametersParameterComponent p, RequestProblems problems) {
     String code = p == null || !p.hasValue() ? null : p.getValue().primitiveValue();
-    if (code == null || !FeedbackDocument.isAgreement(code)) {
+    if (code == null || !agreements.containsKey(code)) {
       problems.add(
           code == null ? IssueType.REQUIRED : IssueType.CODEINVALID,
           "diagnosisAgreement",
           (code == null ? "required" : "'" + code + "' is not allowed")
-              + "; one of agree, partly, disagree");
+              + "; one of "
+              + String.join(", ", agreements.keySet()));
+      return null;
     }
-    return code;
+    return new Coding(DIAGNOSIS_AGREEMENT_SYSTEM, code, agreements.get(code));
   }
 
   private static Identifier reviewer(ParametersParameterComponent p, RequestProblems problems) {

@@ -13,11 +13,8 @@ import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import health.secondlook.server.fhir.Outcomes;
 import health.secondlook.server.referral.ReferralTasks;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.apache.camel.Handler;
 import org.hl7.fhir.r4.model.CommunicationRequest;
@@ -49,7 +46,7 @@ class InformationRequestQueue {
 
   private final IFhirResourceDao<CommunicationRequest> requests;
   private final WriteBackProperties properties;
-  private final Set<String> running = ConcurrentHashMap.newKeySet();
+  private final WriteSlots slots = new WriteSlots();
 
   InformationRequestQueue(DaoRegistry daoRegistry, WriteBackProperties properties) {
     this.requests = daoRegistry.getResourceDao(CommunicationRequest.class);
@@ -58,24 +55,16 @@ class InformationRequestQueue {
 
   @Handler
   List<String> claimWaiting() {
-    int capacity = properties.concurrentWriteBacks() - running.size();
-    List<String> claimed = new ArrayList<>();
-    if (capacity <= 0) {
-      return claimed;
-    }
-    for (CommunicationRequest waiting : waiting(capacity + running.size())) {
-      String id = waiting.getIdElement().getIdPart();
-      if (claimed.size() < capacity && !running.contains(id) && claim(waiting)) {
-        running.add(id);
-        claimed.add(id);
-      }
-    }
-    return claimed;
+    return slots.fill(
+        properties.concurrentWriteBacks(),
+        this::waiting,
+        r -> r.getIdElement().getIdPart(),
+        this::claim);
   }
 
   /** The write of this request has ended, one way or another. */
   void finish(String requestId) {
-    running.remove(requestId);
+    slots.release(requestId);
   }
 
   /**
@@ -94,7 +83,7 @@ class InformationRequestQueue {
               .formatted(id));
     }
     String state = state(request).orElse("none");
-    if (ReferralTasks.WRITE_BACK_QUEUED.equals(state) || running.contains(requestId.getIdPart())) {
+    if (ReferralTasks.WRITE_BACK_QUEUED.equals(state) || slots.isRunning(requestId.getIdPart())) {
       throw refused(
           "%s is already being written to the referring EHR (%s)".formatted(id, text(request)));
     }

@@ -3,11 +3,9 @@ package health.secondlook.server.writeback;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import health.secondlook.mappings.WriteBack;
-import health.secondlook.server.ehr.EhrDirectory;
 import health.secondlook.server.ehr.EhrEndpoint;
 import health.secondlook.server.ehr.EhrFailures;
 import health.secondlook.server.referral.ReferralTasks;
-import health.secondlook.server.terminology.SiteContent;
 import health.secondlook.server.writeback.WriteBackRunner.WriteBackImpossibleException;
 import java.util.List;
 import org.apache.camel.CamelExecutionException;
@@ -41,20 +39,17 @@ class InformationRequestRunner {
   private static final Logger log = LoggerFactory.getLogger(InformationRequestRunner.class);
 
   private final DaoRegistry daoRegistry;
-  private final EhrDirectory ehrs;
-  private final SiteContent site;
+  private final WriteBackTargets targets;
   private final ProducerTemplate producer;
   private final InformationRequestQueue queue;
 
   InformationRequestRunner(
       DaoRegistry daoRegistry,
-      EhrDirectory ehrs,
-      SiteContent site,
+      WriteBackTargets targets,
       ProducerTemplate producer,
       InformationRequestQueue queue) {
     this.daoRegistry = daoRegistry;
-    this.ehrs = ehrs;
-    this.site = site;
+    this.targets = targets;
     this.producer = producer;
     this.queue = queue;
   }
@@ -83,19 +78,10 @@ class InformationRequestRunner {
   private void write(String requestId) {
     CommunicationRequest asked = queue.read(requestId);
     Task referral = referral(asked);
-    String ehrName = ReferralTasks.sourceEhr(referral);
-    EhrEndpoint ehr =
-        ehrs.find(ehrName)
-            .orElseThrow(
-                () ->
-                    new WriteBackImpossibleException(
-                        "EHR '" + ehrName + "' is no longer configured"));
-    WriteBack mapping = site.mapping(ehr.mapping()).writeBack();
-    if (mapping == null) {
-      throw new WriteBackImpossibleException(
-          "the mapping profile '%s' of EHR '%s' has no writeBack section, so SecondLook does not know what to write there; add one (see mappings/README.md)"
-              .formatted(ehr.mapping(), ehrName));
-    }
+    WriteBackTargets.Target target = targets.of(referral);
+    String ehrName = target.name();
+    EhrEndpoint ehr = target.ehr();
+    WriteBack mapping = target.mapping();
     if (mapping.informationRequest() == null) {
       queue.update(
           requestId,
@@ -150,11 +136,7 @@ class InformationRequestRunner {
     }
     String where = "the referring EHR";
     try {
-      String ehrName = ReferralTasks.sourceEhr(referral(queue.read(requestId)));
-      where =
-          ehrs.find(ehrName)
-              .map(e -> "EHR '%s' (%s)".formatted(ehrName, e.baseUrl()))
-              .orElse("EHR '" + ehrName + "'");
+      where = targets.describe(referral(queue.read(requestId)));
     } catch (RuntimeException e) {
       // The failure itself says what is missing.
     }

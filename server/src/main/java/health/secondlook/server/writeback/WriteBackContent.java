@@ -1,10 +1,7 @@
 package health.secondlook.server.writeback;
 
-import static health.secondlook.terminology.TerminologyContent.DIAGNOSIS_AGREEMENT_SYSTEM;
-
 import health.secondlook.mappings.WriteBack;
 import health.secondlook.server.fhir.Xhtml;
-import health.secondlook.server.review.FeedbackDocument;
 import health.secondlook.server.review.Review;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -14,7 +11,6 @@ import java.util.List;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.Attachment;
 import org.hl7.fhir.r4.model.CodeableConcept;
-import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Communication;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.DiagnosticReport;
@@ -132,14 +128,8 @@ final class WriteBackContent {
     report.setConclusion(conclusion(r));
     report.addConclusionCode(outcome(r, mapping));
     report.addConclusionCode(
-        new CodeableConcept(
-                new Coding(
-                    DIAGNOSIS_AGREEMENT_SYSTEM,
-                    r.diagnosisAgreement(),
-                    FeedbackDocument.agreementDisplay(r.diagnosisAgreement())))
-            .setText(
-                "Diagnosis and stage: "
-                    + FeedbackDocument.agreementDisplay(r.diagnosisAgreement())));
+        new CodeableConcept(r.diagnosisAgreement().copy())
+            .setText("Diagnosis and stage: " + r.diagnosisAgreement().getDisplay()));
     report.setText(narrative(r));
     report.addExtension(SUPPORTING_INFO, documentReference(documentUrl));
     return report;
@@ -233,7 +223,7 @@ final class WriteBackContent {
     StringBuilder text = new StringBuilder();
     text.append("Second opinion: ").append(review.outcome().getDisplay()).append(".\n");
     text.append("Diagnosis and stage: ")
-        .append(FeedbackDocument.agreementDisplay(review.diagnosisAgreement()))
+        .append(review.diagnosisAgreement().getDisplay())
         .append(".\n");
     if (!review.recommendedPlan().isBlank()) {
       text.append("Recommended plan: ").append(review.recommendedPlan()).append('\n');
@@ -263,9 +253,7 @@ final class WriteBackContent {
     Xhtml text =
         new Xhtml()
             .labelled("Second opinion:", review.outcome().getDisplay())
-            .labelled(
-                "Diagnosis and stage:",
-                FeedbackDocument.agreementDisplay(review.diagnosisAgreement()) + ".");
+            .labelled("Diagnosis and stage:", review.diagnosisAgreement().getDisplay() + ".");
     if (!review.recommendedPlan().isBlank()) {
       text.labelled("Recommended plan:", review.recommendedPlan());
     }

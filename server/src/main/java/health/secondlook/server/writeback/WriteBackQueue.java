@@ -7,10 +7,7 @@ import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 import health.secondlook.server.fhir.Outcomes;
 import health.secondlook.server.referral.ProgressQueue;
 import health.secondlook.server.referral.ReferralTasks;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.Handler;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -35,7 +32,7 @@ class WriteBackQueue {
 
   private final IFhirResourceDao<Task> tasks;
   private final WriteBackProperties properties;
-  private final Set<String> running = ConcurrentHashMap.newKeySet();
+  private final WriteSlots slots = new WriteSlots();
 
   WriteBackQueue(DaoRegistry daoRegistry, WriteBackProperties properties) {
     this.tasks = daoRegistry.getResourceDao(Task.class);
@@ -44,31 +41,21 @@ class WriteBackQueue {
 
   @Handler
   List<String> claimWaiting() {
-    int capacity = properties.concurrentWriteBacks() - running.size();
-    List<String> claimed = new ArrayList<>();
-    if (capacity <= 0) {
-      return claimed;
-    }
-    for (Task waiting :
-        ProgressQueue.waiting(tasks, ReferralTasks.WRITE_BACK_QUEUED, capacity + running.size())) {
-      String id = waiting.getIdElement().getIdPart();
-      if (claimed.size() < capacity
-          && !running.contains(id)
-          && ProgressQueue.claim(
-              tasks,
-              waiting,
-              ReferralTasks.WRITE_BACK_QUEUED,
-              "Writing the review back to EHR '" + ReferralTasks.sourceEhr(waiting) + "'")) {
-        running.add(id);
-        claimed.add(id);
-      }
-    }
-    return claimed;
+    return slots.fill(
+        properties.concurrentWriteBacks(),
+        max -> ProgressQueue.waiting(tasks, ReferralTasks.WRITE_BACK_QUEUED, max),
+        t -> t.getIdElement().getIdPart(),
+        t ->
+            ProgressQueue.claim(
+                tasks,
+                t,
+                ReferralTasks.WRITE_BACK_QUEUED,
+                "Writing the review back to EHR '" + ReferralTasks.sourceEhr(t) + "'"));
   }
 
   /** The write-back of this Task has ended, one way or another. */
   void finish(String taskId) {
-    running.remove(taskId);
+    slots.release(taskId);
   }
 
   /**
@@ -87,7 +74,7 @@ class WriteBackQueue {
               .formatted(id, ReferralTasks.FEEDBACK_OUTPUT));
     }
     String progress = ReferralTasks.progress(task).orElse("none");
-    if (ReferralTasks.WRITE_BACK_QUEUED.equals(progress) || running.contains(id)) {
+    if (ReferralTasks.WRITE_BACK_QUEUED.equals(progress) || slots.isRunning(id)) {
       throw refused(
           "Task/%s: its review is already being written back to EHR '%s' (%s)"
               .formatted(id, ReferralTasks.sourceEhr(task), task.getBusinessStatus().getText()));

@@ -5,13 +5,11 @@ import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import health.secondlook.mappings.WriteBack;
-import health.secondlook.server.ehr.EhrDirectory;
 import health.secondlook.server.ehr.EhrEndpoint;
 import health.secondlook.server.ehr.EhrFailures;
 import health.secondlook.server.referral.ReferralTasks;
 import health.secondlook.server.referral.TaskUpdates;
 import health.secondlook.server.review.FeedbackDocument;
-import health.secondlook.server.terminology.SiteContent;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -48,22 +46,19 @@ class WriteBackRunner {
 
   private final DaoRegistry daoRegistry;
   private final IFhirResourceDao<Task> tasks;
-  private final EhrDirectory ehrs;
-  private final SiteContent site;
+  private final WriteBackTargets targets;
   private final ProducerTemplate producer;
   private final WriteBackQueue queue;
   private final FhirContext fhirContext = FhirContext.forR4Cached();
 
   WriteBackRunner(
       DaoRegistry daoRegistry,
-      EhrDirectory ehrs,
-      SiteContent site,
+      WriteBackTargets targets,
       ProducerTemplate producer,
       WriteBackQueue queue) {
     this.daoRegistry = daoRegistry;
     this.tasks = daoRegistry.getResourceDao(Task.class);
-    this.ehrs = ehrs;
-    this.site = site;
+    this.targets = targets;
     this.producer = producer;
     this.queue = queue;
   }
@@ -71,19 +66,10 @@ class WriteBackRunner {
   @Handler
   void run(@Header(WriteBackRoutes.TASK_ID_HEADER) String taskId) {
     Task task = read(taskId);
-    String ehrName = ReferralTasks.sourceEhr(task);
-    EhrEndpoint ehr =
-        ehrs.find(ehrName)
-            .orElseThrow(
-                () ->
-                    new WriteBackImpossibleException(
-                        "EHR '" + ehrName + "' is no longer configured"));
-    WriteBack mapping = site.mapping(ehr.mapping()).writeBack();
-    if (mapping == null) {
-      throw new WriteBackImpossibleException(
-          "the mapping profile '%s' of EHR '%s' has no writeBack section, so SecondLook does not know what to write there; add one (see mappings/README.md)"
-              .formatted(ehr.mapping(), ehrName));
-    }
+    WriteBackTargets.Target target = targets.of(task);
+    String ehrName = target.name();
+    EhrEndpoint ehr = target.ehr();
+    WriteBack mapping = target.mapping();
     ReviewToWrite review = reviewOf(task);
     WritePlan plan = WriteBackContent.plan(review, mapping);
 
@@ -133,11 +119,7 @@ class WriteBackRunner {
       return;
     }
     Task task = read(taskId);
-    String ehrName = ReferralTasks.sourceEhr(task);
-    String where =
-        ehrs.find(ehrName)
-            .map(e -> "EHR '%s' (%s)".formatted(ehrName, e.baseUrl()))
-            .orElse("EHR '" + ehrName + "'");
+    String where = targets.describe(task);
     String reason =
         "The review could not be written back to %s: %s. %s then run Task/%s/$retry-write-back."
             .formatted(

@@ -97,7 +97,8 @@ class ReviewWorkflowTest {
 
     Review review = FeedbackDocument.review(feedback);
     assertThat(review.outcome().getCode()).isEqualTo("modifies-plan");
-    assertThat(review.diagnosisAgreement()).isEqualTo("partly");
+    assertThat(review.diagnosisAgreement().getCode()).isEqualTo("partly");
+    assertThat(review.diagnosisAgreement().getDisplay()).isEqualTo("Partly agrees");
     assertThat(review.recommendedPlan()).startsWith("Omit axillary radiotherapy");
     assertThat(review.trials()).containsExactly("NCT04852887 (de-escalation of axillary RT)");
     assertThat(review.summary()).contains("Stage IIA");

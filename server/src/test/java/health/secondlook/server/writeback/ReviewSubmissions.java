@@ -1,5 +1,6 @@
 package health.secondlook.server.writeback;
 
+import static health.secondlook.terminology.TerminologyContent.DIAGNOSIS_AGREEMENT_SYSTEM;
 import static health.secondlook.terminology.TerminologyContent.REVIEW_OUTCOME_SYSTEM;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
@@ -29,7 +30,7 @@ final class ReviewSubmissions {
   static Review review(String reviewerNumber) {
     return new Review(
         new Coding(REVIEW_OUTCOME_SYSTEM, "modifies-plan", "Modifies part of the plan"),
-        "partly",
+        new Coding(DIAGNOSIS_AGREEMENT_SYSTEM, "partly", "Partly agrees"),
         "Add adjuvant radiotherapy to the breast after surgery; keep the chemotherapy as planned.",
         List.of(
             new Review.Answer(
@@ -63,7 +64,8 @@ final class ReviewSubmissions {
   static Parameters parameters(Review review) {
     Parameters parameters = new Parameters();
     parameters.addParameter("outcome", review.outcome().copy());
-    parameters.addParameter("diagnosisAgreement", new CodeType(review.diagnosisAgreement()));
+    parameters.addParameter(
+        "diagnosisAgreement", new CodeType(review.diagnosisAgreement().getCode()));
     parameters.addParameter("recommendedPlan", new StringType(review.recommendedPlan()));
     for (Review.Answer answer : review.answers()) {
       Parameters.ParametersParameterComponent part = parameters.addParameter().setName("answer");

@@ -1,5 +1,6 @@
 package health.secondlook.server.writeback;
 
+import static health.secondlook.terminology.TerminologyContent.DIAGNOSIS_AGREEMENT_SYSTEM;
 import static health.secondlook.terminology.TerminologyContent.REVIEW_OUTCOME_SYSTEM;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -99,7 +100,7 @@ class WriteBackContentTest {
     Review review =
         new Review(
             new Coding(REVIEW_OUTCOME_SYSTEM, "modifies-plan", "Modifies part of the plan"),
-            "partly",
+            new Coding(DIAGNOSIS_AGREEMENT_SYSTEM, "partly", "Partly agrees"),
             "Radiotherapy after surgery.",
             List.of(),
             List.of("NCT0001"),
