@@ -39,13 +39,17 @@ class PacketItemDefinitionTest {
     assertThat(ITEMS)
         .extracting(PacketItemDefinition::code, PacketItemDefinition::requiredWhen)
         .containsExactly(
-            tuple("diagnosis-stage", ALWAYS),
+            tuple("diagnosis", ALWAYS),
+            tuple("stage", ALWAYS),
             tuple("pathology-report", ALWAYS),
             tuple("imaging-report", ALWAYS),
             tuple("imaging-study", IF_AVAILABLE),
             tuple("blood-tests", ALWAYS),
             tuple("discharge-summary", SURGERY),
+            tuple("surgical-procedures", IF_AVAILABLE),
             tuple("treatment-plan", ALWAYS),
+            tuple("current-medications", IF_AVAILABLE),
+            tuple("clinical-notes", IF_AVAILABLE),
             tuple("pathology-material", IF_AVAILABLE),
             tuple("patient-questions", ALWAYS));
   }
@@ -83,10 +87,12 @@ class PacketItemDefinitionTest {
         .isEqualTo(List.of("ImagingStudy"));
   }
 
+  private static final List<String> UNCODED = List.of("patient-questions", "current-medications");
+
   @Test
   void everyCodedItemPointsAtItsOwnExistingValueSet() {
     assertThat(ITEMS)
-        .filteredOn(item -> !item.code().equals("patient-questions"))
+        .filteredOn(item -> !UNCODED.contains(item.code()))
         .allSatisfy(
             item -> {
               assertThat(item.valueSetUrl())
@@ -95,17 +101,18 @@ class PacketItemDefinitionTest {
                   .as(item.code())
                   .isNotEmpty();
             });
-    // The patient's questions are found by their Questionnaire, not by a code.
+    // The patient's questions are found by their Questionnaire, current medications by their
+    // status: neither by a code.
     assertThat(ITEMS)
-        .filteredOn(item -> item.code().equals("patient-questions"))
-        .singleElement()
-        .satisfies(item -> assertThat(item.valueSetUrl()).isNull());
+        .filteredOn(item -> UNCODED.contains(item.code()))
+        .hasSize(2)
+        .allSatisfy(item -> assertThat(item.valueSetUrl()).isNull());
   }
 
   @Test
   void refusesAnItemWithoutARequiredProperty() {
     CodeSystem broken = PACKET_ITEMS.copy();
-    broken.getConcept().get(1).getProperty().removeIf(p -> p.getCode().equals("rationale"));
+    broken.getConcept().get(2).getProperty().removeIf(p -> p.getCode().equals("rationale"));
 
     assertThatThrownBy(() -> PacketItemDefinition.fromCodeSystem(broken))
         .isInstanceOf(IllegalStateException.class)

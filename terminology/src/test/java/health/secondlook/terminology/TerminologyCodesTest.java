@@ -56,6 +56,7 @@ class TerminologyCodesTest {
             "laboratory",
             "treatment-plan",
             "surgery-discharge",
+            "clinical-notes",
             "completeness",
             "urgency",
             "review-summary",
@@ -73,15 +74,17 @@ class TerminologyCodesTest {
   void packetItemValueSetExpandsToTheWholeCodeSystem() {
     assertThat(expand(TerminologyContent.PACKET_ITEM_VALUE_SET).getExpansion().getContains())
         .extracting(ValueSetExpansionContainsComponent::getCode)
-        .hasSize(9)
-        .contains("pathology-report", "patient-questions");
+        .hasSize(13)
+        .contains("pathology-report", "stage", "clinical-notes", "patient-questions");
   }
 
   @ParameterizedTest(name = "{1}|{2} counts as {0}")
   @CsvSource({
-    "diagnosis-stage,    http://loinc.org,       21908-9,   Stage group.clinical Cancer",
-    "diagnosis-stage,    http://loinc.org,       21902-2,   Stage group.pathology Cancer",
-    "diagnosis-stage,    http://snomed.info/sct, 254837009, Malignant neoplasm of breast",
+    "stage,              http://loinc.org,       21908-9,   Stage group.clinical Cancer",
+    "stage,              http://loinc.org,       21902-2,   Stage group.pathology Cancer",
+    "diagnosis,          http://snomed.info/sct, 254837009, Malignant neoplasm of breast",
+    "diagnosis,          http://snomed.info/sct, 363406005, Malignant tumor of colon",
+    "clinical-notes,     http://loinc.org,       34117-2,   History and physical note",
     "pathology-report,   http://loinc.org,       11526-1,   Pathology study",
     "pathology-report,   http://loinc.org,       22637-3,   Pathology report final diagnosis Narrative",
     "pathology-report,   http://loinc.org,       60568-3,   Pathology Synoptic report",
@@ -111,12 +114,20 @@ class TerminologyCodesTest {
   }
 
   @Test
-  void surgicalProcedureCategoryDecidesWhetherADischargeSummaryIsNeeded() {
-    assertThat(expand(TerminologyContent.SURGICAL_PROCEDURE_VALUE_SET).getExpansion().getContains())
-        .extracting(
-            ValueSetExpansionContainsComponent::getSystem,
-            ValueSetExpansionContainsComponent::getCode)
-        .containsExactly(tuple("http://snomed.info/sct", "387713003"));
+  void surgeryMeansOperationsAndBiopsiesNotScreeningsAssessmentsOrCare() {
+    List<String> surgical =
+        expand(TerminologyContent.SURGICAL_PROCEDURE_VALUE_SET)
+            .getExpansion()
+            .getContains()
+            .stream()
+            .peek(c -> assertThat(c.getSystem()).isEqualTo("http://snomed.info/sct"))
+            .map(ValueSetExpansionContainsComponent::getCode)
+            .toList();
+    // The category, lumpectomy, sentinel node biopsy, partial colectomy, lobectomy.
+    assertThat(surgical).contains("387713003", "392021009", "396487001", "43075005", "173171007");
+    // Hospice care, depression screening, medication reconciliation, mammography, colonoscopy.
+    assertThat(surgical)
+        .doesNotContain("385763009", "171207006", "430193006", "71651007", "73761001");
   }
 
   @Test
@@ -142,7 +153,8 @@ class TerminologyCodesTest {
             tuple("imaging-report", "18748-4", ConceptMapEquivalence.EQUIVALENT),
             tuple("discharge-summary", "18842-5", ConceptMapEquivalence.EQUIVALENT),
             tuple("treatment-plan", "18776-5", ConceptMapEquivalence.EQUIVALENT),
-            tuple("diagnosis-stage", "29548-5", ConceptMapEquivalence.RELATEDTO),
+            tuple("diagnosis", "29548-5", ConceptMapEquivalence.RELATEDTO),
+            tuple("stage", "29548-5", ConceptMapEquivalence.RELATEDTO),
             tuple("blood-tests", "26436-6", ConceptMapEquivalence.WIDER),
             tuple("patient-questions", null, ConceptMapEquivalence.UNMATCHED));
   }

@@ -9,10 +9,18 @@ import ca.uhn.fhir.parser.DataFormatException;
 import java.util.List;
 import org.hl7.fhir.r4.model.Enumerations.PublicationStatus;
 import org.hl7.fhir.r4.model.MetadataResource;
+import org.hl7.fhir.r4.model.NamingSystem;
 import org.hl7.fhir.r4.model.SearchParameter;
 import org.junit.jupiter.api.Test;
 
 class TerminologyContentTest {
+
+  /**
+   * The resources with a canonical URL, version and title: all but the NamingSystems, which R4
+   * identifies by their unique ids alone.
+   */
+  private static final List<MetadataResource> CANONICAL =
+      RESOURCES.stream().filter(r -> !(r instanceof NamingSystem)).toList();
 
   @Test
   void loadsEveryFileNamedByTypeAndId() {
@@ -27,24 +35,30 @@ class TerminologyContentTest {
             "CodeSystem-review-element",
             "CodeSystem-review-outcome",
             "ValueSet-packet-item-blood-tests",
-            "ValueSet-packet-item-diagnosis-stage",
+            "ValueSet-packet-item-clinical-notes",
+            "ValueSet-packet-item-diagnosis",
             "ValueSet-packet-item-discharge-summary",
             "ValueSet-packet-item-imaging-report",
             "ValueSet-packet-item-imaging-study",
             "ValueSet-packet-item-pathology-material",
             "ValueSet-packet-item-pathology-report",
+            "ValueSet-packet-item-stage",
+            "ValueSet-packet-item-surgical-procedures",
             "ValueSet-packet-item-treatment-plan",
             "ValueSet-packet-item",
             "ValueSet-review-outcome",
             "ValueSet-surgical-procedure",
             "ConceptMap-packet-item-to-loinc",
+            "NamingSystem-dicom-dcm",
+            "NamingSystem-loinc",
+            "NamingSystem-snomed-ct",
             "Questionnaire-patient-questions",
             "SearchParameter-task-due-date");
   }
 
   @Test
   void canonicalUrlsFollowTheTypeAndIdAndAreUnique() {
-    assertThat(RESOURCES)
+    assertThat(CANONICAL)
         .allSatisfy(
             r ->
                 assertThat(r.getUrl())
@@ -53,12 +67,12 @@ class TerminologyContentTest {
                             + r.fhirType()
                             + "/"
                             + r.getIdElement().getIdPart()));
-    assertThat(RESOURCES).extracting(MetadataResource::getUrl).doesNotHaveDuplicates();
+    assertThat(CANONICAL).extracting(MetadataResource::getUrl).doesNotHaveDuplicates();
   }
 
   @Test
   void everyResourceCarriesTheSharedMetadata() {
-    assertThat(RESOURCES)
+    assertThat(CANONICAL)
         .allSatisfy(
             r -> {
               assertThat(r.getVersion()).as(typeAndId(r)).isEqualTo("0.1.0");
