@@ -4,6 +4,7 @@ import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
+import ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException;
 import health.secondlook.server.delivery.Deliveries;
 import health.secondlook.server.ehr.EhrDirectory;
 import health.secondlook.server.fhir.Outcomes;
@@ -133,7 +134,11 @@ public class PacketService {
     String ehrBase =
         ehrs.find(ehrName)
             .orElseThrow(
-                () -> new IllegalStateException("EHR '" + ehrName + "' is no longer configured"))
+                () ->
+                    new UnclassifiedServerFailureException(
+                        503,
+                        "The referral's EHR '%s' is no longer configured: set secondlook.ehrs.%s.base-url to make its packet"
+                            .formatted(ehrName, ehrName)))
             .baseUrl()
             .toString();
 

@@ -29,7 +29,7 @@ public class PacketSignatures {
    * Signs as author, now, naming SecondLook's signing certificate as the signer (a Device).
    *
    * @return the same Bundle, with {@code Bundle.signature} set
-   * @throws IllegalStateException if no signing key is configured
+   * @throws SigningKeyMissingException if no signing key is configured
    */
   public Bundle sign(Bundle bundle) {
     return sign(bundle, SignatureRole.AUTHOR, defaultSigner());
@@ -38,7 +38,7 @@ public class PacketSignatures {
   /**
    * @param who the signer: a Practitioner, Organization or Device reference or identifier
    * @return the same Bundle, with {@code Bundle.signature} set
-   * @throws IllegalStateException if no signing key is configured
+   * @throws SigningKeyMissingException if no signing key is configured
    */
   public Bundle sign(Bundle bundle, SignatureRole role, Reference who) {
     signer().sign(bundle, role, Instant.now(), who);
@@ -57,8 +57,7 @@ public class PacketSignatures {
 
   private BundleSigner signer() {
     if (signer == null) {
-      throw new IllegalStateException(
-          "no packet-signing key configured: set secondlook.signing.key-store or key-file");
+      throw new SigningKeyMissingException();
     }
     return signer;
   }

@@ -31,9 +31,7 @@ class SigningConfiguration {
             .map(file -> Certificates.read(existing("previous-certificates", file)))
             .toList();
     if (current == null) {
-      log.warn(
-          "No packet-signing key configured (secondlook.signing.key-store or key-file):"
-              + " packets cannot be signed");
+      log.warn(SigningKeyMissingException.MESSAGE);
     } else {
       log.info(
           "Packet signing key {} ({}), certificate {}",
