@@ -26,10 +26,14 @@ import org.hl7.fhir.r4.model.Task;
  * ServiceRequest and the packet; its identifier is the same every time the same packet of the same
  * referral is sent, so the recipient recognises a repeat), or only the Task copy (notify-and-pull).
  *
- * <p>The recipient's copy of the Task points back at SecondLook with absolute URLs (focus, for,
- * outputs), so the recipient can follow them; its {@code packet} output is the packet as sent: the
- * transaction's own entry, the message's entry, or the packet on SecondLook. The packet goes out
- * byte for byte as signed.
+ * <p>A FHIR server in its default settings refuses a resource that references another server (HAPI
+ * JPA: {@code HAPI-0507}), so in a transaction or a notification the recipient's copy of the Task
+ * names what stays on SecondLook (focus, for, requester, ...) by logical references: {@code
+ * Reference.identifier} {@code urn:ietf:rfc:3986|{SecondLook's URL of it}}, with its type and
+ * display. In a message the same references are SecondLook's URLs, which are the message entries'
+ * full URLs and so resolve inside it. The {@code packet} output is the packet as sent: the
+ * transaction's own entry, the message's entry, or (notify-and-pull) a logical reference whose
+ * identifier is the packet's URL on SecondLook. The packet goes out byte for byte as signed.
  */
 final class DeliveryPayloads {
 
@@ -65,7 +69,7 @@ final class DeliveryPayloads {
           new RecipientRequest(
               target,
               RecipientRequest.Kind.UPDATE_TASK,
-              recipientCopy(task, packetUrl, base),
+              recipientCopy(task, onSecondLook("Bundle", packetUrl), base),
               taskCondition(task, base));
       case NONE -> throw new IllegalStateException(target.name() + " has no delivery mode");
     };
@@ -85,7 +89,7 @@ final class DeliveryPayloads {
     transaction
         .addEntry()
         .setFullUrl("urn:uuid:" + UUID.randomUUID())
-        .setResource(recipientCopy(task, packetEntry, base))
+        .setResource(recipientCopy(task, new Reference(packetEntry), base))
         .getRequest()
         .setMethod(Bundle.HTTPVerb.PUT)
         .setUrl(taskCondition(task, base));
@@ -121,7 +125,8 @@ final class DeliveryPayloads {
     message.setIdentifier(new Identifier().setSystem(URI_SYSTEM).setValue("urn:uuid:" + messageId));
     message.setTimestamp(new Date());
     message.addEntry().setFullUrl("urn:uuid:" + messageId).setResource(header);
-    message.addEntry().setFullUrl(taskUrl).setResource(recipientCopy(task, packetUrl, base));
+    Task taskCopy = withDelivery(absolute(task, base), new Reference(packetUrl), base, task);
+    message.addEntry().setFullUrl(taskUrl).setResource(taskCopy);
     String serviceRequestUrl =
         base + "/ServiceRequest/" + serviceRequest.getIdElement().getIdPart();
     message.addEntry().setFullUrl(serviceRequestUrl).setResource(absolute(serviceRequest, base));
@@ -130,13 +135,16 @@ final class DeliveryPayloads {
   }
 
   /**
-   * The Task as the recipient keeps it: SecondLook's Task with absolute references, its {@code
-   * packet} output at {@code packetReference}, delivered (and {@code received}, if it was only
-   * {@code requested}), and an identifier naming the Task on SecondLook that the specialist
-   * updates.
+   * The Task as the recipient keeps it in a transaction or a notification: SecondLook's Task with
+   * logical references to what stays on SecondLook, its {@code packet} output at {@code packet},
+   * delivered (and {@code received}, if it was only {@code requested}), and an identifier naming
+   * the Task on SecondLook that the specialist updates.
    */
-  static Task recipientCopy(Task task, String packetReference, String base) {
-    Task copy = absolute(task, base);
+  static Task recipientCopy(Task task, Reference packet, String base) {
+    return withDelivery(logical(task, base), packet, base, task);
+  }
+
+  private static Task withDelivery(Task copy, Reference packet, String base, Task task) {
     copy.setStatusReason(null);
     String original = base + "/Task/" + task.getIdElement().getIdPart();
     if (copy.getIdentifier().stream().noneMatch(i -> original.equals(i.getValue()))) {
@@ -147,8 +155,15 @@ final class DeliveryPayloads {
     }
     ReferralTasks.setProgress(
         copy, ReferralTasks.DELIVERED, "Delivered by SecondLook; the referral is " + original);
-    ReferralTasks.setOutput(copy, ReferralTasks.PACKET_OUTPUT, new Reference(packetReference));
+    ReferralTasks.setOutput(copy, ReferralTasks.PACKET_OUTPUT, packet);
     return copy;
+  }
+
+  /** A logical reference to a resource on SecondLook, identified by its URL there. */
+  static Reference onSecondLook(String type, String url) {
+    return new Reference()
+        .setType(type)
+        .setIdentifier(new Identifier().setSystem(URI_SYSTEM).setValue(url));
   }
 
   /**
@@ -170,16 +185,43 @@ final class DeliveryPayloads {
 
   /** A copy without id and meta whose relative references point at SecondLook. */
   private static <T extends Resource> T absolute(T resource, String base) {
-    @SuppressWarnings("unchecked")
-    T copy = (T) resource.copy();
-    copy.setId((String) null);
-    copy.setMeta(null);
+    T copy = bare(resource);
     for (Reference reference : TERSER.getAllPopulatedChildElementsOfType(copy, Reference.class)) {
-      reference.setResource(null);
       if (reference.hasReference() && RELATIVE.matcher(reference.getReference()).matches()) {
         reference.setReference(base + "/" + reference.getReference());
       }
     }
+    return copy;
+  }
+
+  /**
+   * A copy without id and meta whose relative references become logical references to SecondLook
+   * ({@link #onSecondLook}), keeping their display: a server that refuses external references
+   * accepts it.
+   */
+  private static <T extends Resource> T logical(T resource, String base) {
+    T copy = bare(resource);
+    for (Reference reference : TERSER.getAllPopulatedChildElementsOfType(copy, Reference.class)) {
+      if (reference.hasReference() && RELATIVE.matcher(reference.getReference()).matches()) {
+        String relative = reference.getReference();
+        Reference logical =
+            onSecondLook(relative.substring(0, relative.indexOf('/')), base + "/" + relative);
+        reference.setReference(null);
+        reference.setType(logical.getType());
+        reference.setIdentifier(logical.getIdentifier());
+      }
+    }
+    return copy;
+  }
+
+  private static <T extends Resource> T bare(T resource) {
+    @SuppressWarnings("unchecked")
+    T copy = (T) resource.copy();
+    copy.setId((String) null);
+    copy.setMeta(null);
+    TERSER
+        .getAllPopulatedChildElementsOfType(copy, Reference.class)
+        .forEach(r -> r.setResource(null));
     return copy;
   }
 

@@ -3,10 +3,13 @@ package health.secondlook.server.delivery;
 import ca.uhn.fhir.rest.api.MethodOutcome;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import health.secondlook.server.ehr.EhrFailures;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.apache.camel.Exchange;
 import org.apache.camel.Handler;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.MessageHeader;
 import org.hl7.fhir.r4.model.Task;
 import org.springframework.stereotype.Component;
@@ -20,7 +23,12 @@ import org.springframework.stereotype.Component;
 @Component
 class RecipientRequestExecutor {
 
+  private static final String PROCESS_MESSAGE = "process-message";
+
   private final RecipientClients clients;
+
+  /** Recipients whose CapabilityStatement offered {@code $process-message}, by name. */
+  private final Set<String> takingMessages = ConcurrentHashMap.newKeySet();
 
   RecipientRequestExecutor(RecipientClients clients) {
     this.clients = clients;
@@ -30,7 +38,11 @@ class RecipientRequestExecutor {
   @Handler
   String execute(RecipientRequest request, Exchange exchange) {
     try {
-      return send(clients.client(request.target()), request);
+      IGenericClient client = clients.client(request.target());
+      if (request.kind() == RecipientRequest.Kind.MESSAGE) {
+        checkTakesMessages(client, request.target());
+      }
+      return send(client, request);
     } catch (RuntimeException e) {
       int attempt = exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class);
       RecipientDelivery.Limits limits = request.target().delivery().limits();
@@ -52,6 +64,38 @@ class RecipientRequestExecutor {
     return attempt + 1 < request.target().delivery().limits().maxAttempts()
         && EhrFailures.isRetryable(failure)
         && !exchange.getContext().isStopping();
+  }
+
+  /**
+   * A server without {@code $process-message} (a stock HAPI JPA server, for one) would answer the
+   * message with a bare 4xx; the operator needs to hear that the push style is the problem. Only a
+   * yes is remembered, so a recipient that adds the operation later is seen at its next delivery.
+   */
+  private void checkTakesMessages(IGenericClient client, DeliveryTarget target) {
+    if (takingMessages.contains(target.name())) {
+      return;
+    }
+    CapabilityStatement capabilities =
+        client.capabilities().ofType(CapabilityStatement.class).execute();
+    boolean offered =
+        capabilities.getRest().stream()
+            .flatMap(rest -> rest.getOperation().stream())
+            .anyMatch(
+                operation ->
+                    PROCESS_MESSAGE.equals(operation.getName())
+                        || operation.getDefinition().endsWith("/MessageHeader-process-message"));
+    if (!offered) {
+      throw new MessageRefusedException(
+          "the recipient's server "
+              + target.delivery().baseUrl()
+              + " offers no $"
+              + PROCESS_MESSAGE
+              + " in its CapabilityStatement, so it cannot take a message; set"
+              + " secondlook.recipients."
+              + target.name()
+              + ".delivery.push-style=transaction (or mode notify-and-pull)");
+    }
+    takingMessages.add(target.name());
   }
 
   private static String send(IGenericClient client, RecipientRequest request) {
@@ -117,7 +161,10 @@ class RecipientRequestExecutor {
     return "acknowledged (ok) by $process-message";
   }
 
-  /** The recipient processed the message and answered that it failed; sending again won't help. */
+  /**
+   * The recipient processed the message and answered that it failed, or cannot take messages at
+   * all; sending again won't help.
+   */
   static final class MessageRefusedException extends RuntimeException {
     MessageRefusedException(String message) {
       super(message);

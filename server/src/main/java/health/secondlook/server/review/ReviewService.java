@@ -81,6 +81,13 @@ class ReviewService {
       throw new UnprocessableEntityException(
           message, Outcomes.error(IssueType.BUSINESSRULE, message));
     }
+    TaskWorkflow.packetNotWithSpecialist(task)
+        .ifPresent(
+            why -> {
+              String message = "%s cannot be reviewed yet: %s".formatted(id, why);
+              throw new UnprocessableEntityException(
+                  message, Outcomes.error(IssueType.BUSINESSRULE, message));
+            });
     ServiceRequest serviceRequest = read(ServiceRequest.class, task.getFocus().getReference());
     Review review = parameters.parse(submitted, questions(serviceRequest));
 

@@ -21,6 +21,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
@@ -51,6 +52,10 @@ class TaskWorkflow {
           INPROGRESS, EnumSet.of(REJECTED));
 
   private static final Set<TaskStatus> NEEDS_PACKET = EnumSet.of(ACCEPTED, INPROGRESS);
+
+  private static final Set<String> UNDELIVERED =
+      Set.of(
+          ReferralTasks.DELIVERY_QUEUED, ReferralTasks.DELIVERING, ReferralTasks.DELIVERY_FAILED);
 
   /** SecondLook's own extensions, e.g. when each status was reached; not the client's to edit. */
   private static final String SECONDLOOK_EXTENSIONS = "https://secondlook.health/fhir/";
@@ -121,12 +126,13 @@ class TaskWorkflow {
                               String.join(
                                   ", ", allowed.stream().map(TaskStatus::toCode).toList()))));
     }
-    if (NEEDS_PACKET.contains(to)
-        && ReferralTasks.output(stored, ReferralTasks.PACKET_OUTPUT).isEmpty()) {
-      refuse(
-          IssueType.BUSINESSRULE,
-          "%s cannot be %s yet: its packet is not made (records: '%s'). It can be accepted once the packet is in Task.output."
-              .formatted(id, to.toCode(), ReferralTasks.progress(stored).orElse("none")));
+    if (NEEDS_PACKET.contains(to)) {
+      packetNotWithSpecialist(stored)
+          .ifPresent(
+              why ->
+                  refuse(
+                      IssueType.BUSINESSRULE,
+                      "%s cannot be %s yet: %s".formatted(id, to.toCode(), why)));
     }
     if (to == REJECTED && !changed.getStatusReason().hasText()) {
       refuse(
@@ -221,6 +227,30 @@ class TaskWorkflow {
     copy.getExtension()
         .removeIf(e -> e.getUrl() != null && e.getUrl().startsWith(SECONDLOOK_EXTENSIONS));
     return copy;
+  }
+
+  /**
+   * Why the specialist cannot have read the referral's packet, if that is so: it is not made yet,
+   * or it has not reached the recipient's system (still queued, being sent, or failed). Accepting,
+   * starting and reviewing a referral all wait for it; a recipient without delivery reads the
+   * packet on SecondLook as soon as it is made.
+   */
+  static Optional<String> packetNotWithSpecialist(Task task) {
+    String progress = ReferralTasks.progress(task).orElse("none");
+    if (ReferralTasks.output(task, ReferralTasks.PACKET_OUTPUT).isEmpty()) {
+      return Optional.of(
+          "its packet is not made (records: '%s'). It can be accepted once the packet is in Task.output."
+              .formatted(progress));
+    }
+    if (UNDELIVERED.contains(progress)) {
+      return Optional.of(
+          "its packet has not reached the recipient's system (delivery: '%s'%s). The referral can go on once it is delivered; an operator can send it again with POST /fhir/Task/%s/$redeliver."
+              .formatted(
+                  progress,
+                  task.getStatusReason().hasText() ? ", " + task.getStatusReason().getText() : "",
+                  task.getIdElement().getIdPart()));
+    }
+    return Optional.empty();
   }
 
   private static void refuse(IssueType type, String message) {
