@@ -4,7 +4,6 @@ import health.secondlook.mappings.CompletenessReport.Item;
 import health.secondlook.mappings.CompletenessReport.Status;
 import health.secondlook.terminology.PacketItemDefinition;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -58,15 +57,8 @@ public final class CompletenessAssessor {
    */
   public CompletenessReport assess(
       Collection<? extends IBaseResource> pulled, boolean questionsProvided) {
-    Map<String, SortedSet<String>> satisfying = new HashMap<>();
-    for (IBaseResource resource : pulled) {
-      Set<String> itemCodes = classifier.classify(resource);
-      if (!itemCodes.isEmpty()) {
-        String reference = reference(resource);
-        itemCodes.forEach(
-            code -> satisfying.computeIfAbsent(code, c -> new TreeSet<>()).add(reference));
-      }
-    }
+    Classification classification = classifier.classifyAll(pulled);
+    Map<String, SortedSet<String>> satisfying = classification.satisfying();
     Set<String> holding = conditions.holding(pulled);
     return new CompletenessReport(
         items.stream()
@@ -100,14 +92,5 @@ public final class CompletenessAssessor {
   private static boolean isConditional(PacketItemDefinition item) {
     return !item.requiredWhen().equals(PacketItemDefinition.ALWAYS)
         && !item.requiredWhen().equals(PacketItemDefinition.IF_AVAILABLE);
-  }
-
-  private static String reference(IBaseResource resource) {
-    String id = resource.getIdElement().getIdPart();
-    if (id == null) {
-      throw new IllegalArgumentException(
-          "A pulled " + resource.fhirType() + " has no id, so the report cannot name it");
-    }
-    return resource.fhirType() + "/" + id;
   }
 }

@@ -4,13 +4,21 @@ import java.util.List;
 
 /**
  * The outcome of the completeness check on one pull: every packet item, in the packet-item
- * CodeSystem's order, with whether it was found. The server stores it as a FHIR resource on the
- * referral's Task and shows it to the referring team, who add what is missing or proceed.
+ * CodeSystem's order, with whether it was found, and the pulled records no rule keeps ({@link
+ * Classification.LeftOut}), with the rule that left each out. The server stores it as a FHIR
+ * resource on the referral's Task and shows it to the referring team, who add what is missing or
+ * proceed.
  */
-public record CompletenessReport(List<Item> items) {
+public record CompletenessReport(List<Item> items, List<Classification.LeftOut> leftOut) {
 
   public CompletenessReport {
     items = List.copyOf(items);
+    leftOut = List.copyOf(leftOut);
+  }
+
+  /** A report that leaves nothing out. */
+  public CompletenessReport(List<Item> items) {
+    this(items, List.of());
   }
 
   /** What the check found for one packet item. */

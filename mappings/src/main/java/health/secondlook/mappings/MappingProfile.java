@@ -121,6 +121,8 @@ public record MappingProfile(
    * packet-item CodeSystem.
    *
    * @param match {@code code} (the default) or {@code any}
+   * @param recent optional: of the resources that pass the test, only the recent ones satisfy the
+   *     item; the others are listed in the completeness report as left out by this rule
    */
   public record Rule(
       String item,
@@ -128,7 +130,8 @@ public record MappingProfile(
       Match match,
       List<String> codePaths,
       String valueSet,
-      String where)
+      String where,
+      Recent recent)
       implements ResourceTest {
 
     public Rule {
@@ -136,10 +139,34 @@ public record MappingProfile(
       codePaths = listOf(codePaths);
     }
 
+    /** A rule that every resource passing its test satisfies. */
+    public Rule(
+        String item,
+        String resourceType,
+        Match match,
+        List<String> codePaths,
+        String valueSet,
+        String where) {
+      this(item, resourceType, match, codePaths, valueSet, where, null);
+    }
+
     Rule withValueSet(String url) {
-      return new Rule(item, resourceType, match, codePaths, url, where);
+      return new Rule(item, resourceType, match, codePaths, url, where, recent);
     }
   }
+
+  /**
+   * Which of a rule's resources are recent enough to send: those dated within {@code within} of the
+   * newest of them, then at most the {@code newest} most recent. The reference date is the newest
+   * record the EHR holds, not today, so a record that ended years ago still sends its last results.
+   * A resource without a date is not recent.
+   *
+   * @param by FHIRPath yielding the resource's date (a date, dateTime, instant or Period, whose
+   *     start counts), e.g. {@code Observation.effective}
+   * @param within an ISO 8601 period such as {@code P1Y} or {@code P90D}; optional
+   * @param newest how many of the most recent to keep; optional
+   */
+  public record Recent(String by, String within, Integer newest) {}
 
   /**
    * A conditional item's condition holds when at least one pulled resource passes this test, e.g.

@@ -6,10 +6,13 @@ import ca.uhn.fhir.context.FhirContext;
 import health.secondlook.mappings.MappingProfile.Interaction;
 import health.secondlook.mappings.MappingProfile.ItemCondition;
 import health.secondlook.mappings.MappingProfile.Match;
+import health.secondlook.mappings.MappingProfile.Recent;
 import health.secondlook.mappings.MappingProfile.ResourceTest;
 import health.secondlook.mappings.MappingProfile.Rule;
 import health.secondlook.mappings.MappingProfile.Search;
 import health.secondlook.terminology.PacketItemDefinition;
+import java.time.Period;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -182,6 +185,9 @@ final class ProfileValidator {
               + type);
     }
     checkTest(file, field, rule);
+    if (rule.recent() != null) {
+      checkRecent(file, field + ".recent", type, rule.recent());
+    }
     if (rule.match() == Match.ANY || rule.valueSet() != null) {
       return rule;
     }
@@ -264,6 +270,29 @@ final class ProfileValidator {
     }
     if (test.where() != null) {
       checkExpression(file, field + ".where", type, test.where(), "boolean");
+    }
+  }
+
+  private void checkRecent(String file, String field, String type, Recent recent) {
+    checkExpression(
+        file, field + ".by", type, recent.by(), "date", "dateTime", "instant", "Period");
+    if (recent.within() == null && recent.newest() == null) {
+      throw invalid(file, field, "says neither \"within\" nor \"newest\"");
+    }
+    if (recent.within() != null) {
+      try {
+        if (Period.parse(recent.within()).isNegative() || Period.parse(recent.within()).isZero()) {
+          throw invalid(file, field + ".within", "must be a positive period");
+        }
+      } catch (DateTimeParseException e) {
+        throw invalid(
+            file,
+            field + ".within",
+            "'" + recent.within() + "' is not an ISO 8601 period such as P1Y, P6M or P90D");
+      }
+    }
+    if (recent.newest() != null && recent.newest() < 1) {
+      throw invalid(file, field + ".newest", "must be at least 1");
     }
   }
 

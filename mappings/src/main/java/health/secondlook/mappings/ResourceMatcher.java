@@ -86,7 +86,7 @@ final class ResourceMatcher {
         && Boolean.TRUE.equals(value.getValue());
   }
 
-  private static IParsedExpression parse(IFhirPath fhirPath, String expression, String what) {
+  static IParsedExpression parse(IFhirPath fhirPath, String expression, String what) {
     try {
       return fhirPath.parse(expression);
     } catch (Exception e) {
