@@ -58,6 +58,7 @@ class TerminologyCodesTest {
             "surgery-discharge",
             "clinical-notes",
             "completeness",
+            "left-out",
             "urgency",
             "review-summary",
             "review-answers");

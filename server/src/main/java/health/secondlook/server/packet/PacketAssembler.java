@@ -2,6 +2,8 @@ package health.secondlook.server.packet;
 
 import static health.secondlook.server.packet.PacketReferences.fullUrl;
 import static health.secondlook.server.packet.PacketReferences.key;
+import static health.secondlook.server.packet.PacketReferences.localKey;
+import static health.secondlook.terminology.TerminologyContent.PACKET_SECTION_SYSTEM;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
@@ -13,6 +15,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TimeZone;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -163,6 +166,7 @@ public final class PacketAssembler {
       keys.forEach(key -> component.addEntry(new Reference(fullUrl(key))));
       if (section == PacketSection.COMPLETENESS) {
         missingItems(sources).forEach(component::addSection);
+        leftOut(sources, contents).forEach(component::addSection);
       } else if (keys.isEmpty() && section != PacketSection.URGENCY) {
         component.setEmptyReason(
             new CodeableConcept(new Coding(EMPTY_REASON, "unavailable", "Unavailable")));
@@ -181,6 +185,52 @@ public final class PacketAssembler {
       }
     }
     return missing;
+  }
+
+  /**
+   * For each rule that left pulled records out, a part saying so with their number; the records
+   * themselves stay in the referring EHR and on SecondLook, so the packet does not reference them.
+   * Some travel nonetheless, because a record in the packet references them (a panel's results).
+   */
+  private static List<Composition.SectionComponent> leftOut(
+      PacketSources sources, PacketContents contents) {
+    List<Composition.SectionComponent> parts = new ArrayList<>();
+    Set<String> included = contents.included();
+    for (Composition.SectionComponent section : sources.completeness().getSection()) {
+      if (!isLeftOut(section)) {
+        continue;
+      }
+      for (Composition.SectionComponent rule : section.getSection()) {
+        long travelling =
+            rule.getEntry().stream()
+                .map(e -> localKey(e.getReference(), sources.secondLookBaseUrl()).orElse(""))
+                .filter(included::contains)
+                .count();
+        Composition.SectionComponent part = new Composition.SectionComponent();
+        part.setTitle("Left out: " + rule.getTitle());
+        part.setCode(section.getCode().copy());
+        part.setText(
+            new Xhtml()
+                .paragraph(
+                    "%d pulled record(s) are in no section of this packet: %s.%s"
+                        .formatted(
+                            rule.getEntry().size(),
+                            rule.getTitle(),
+                            travelling == 0
+                                ? " They stay in the referring EHR; ask the referring team for any of them."
+                                : " %d of them travel all the same, because a record in the packet references them."
+                                    .formatted(travelling)))
+                .toNarrative());
+        parts.add(part);
+      }
+    }
+    return parts;
+  }
+
+  private static boolean isLeftOut(Composition.SectionComponent section) {
+    return section.getCode().getCoding().stream()
+        .anyMatch(
+            c -> PACKET_SECTION_SYSTEM.equals(c.getSystem()) && "left-out".equals(c.getCode()));
   }
 
   private static Device assembler(PacketSources sources) {

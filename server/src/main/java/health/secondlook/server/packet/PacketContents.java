@@ -51,9 +51,6 @@ final class PacketContents {
             .filter(records::containsKey)
             .forEach(keys::add);
       }
-      sources.pulled().stream()
-          .filter(r -> section.alsoResourceTypes().contains(r.fhirType()))
-          .forEach(r -> keys.add(key(r)));
       sections.put(section, keys);
     }
     sections
