@@ -98,18 +98,25 @@ abstract class FhirServerContract {
   void expandListsEveryPacketItemAndTheCodesOfEach() {
     assertThat(expandCodes(PACKET_ITEM_VALUE_SET))
         .containsExactlyInAnyOrder(
-            "diagnosis-stage",
+            "diagnosis",
+            "stage",
             "pathology-report",
             "imaging-report",
             "imaging-study",
             "blood-tests",
             "discharge-summary",
+            "surgical-procedures",
             "treatment-plan",
+            "current-medications",
+            "clinical-notes",
             "pathology-material",
             "patient-questions");
     assertThat(expandCodes(packetItemValueSet("pathology-report")))
         .contains("11526-1", "22637-3", "60568-3");
-    assertThat(expandCodes(packetItemValueSet("diagnosis-stage"))).contains("21908-9", "21902-2");
+    assertThat(expandCodes(packetItemValueSet("stage"))).contains("21908-9", "21902-2");
+    assertThat(expandCodes(packetItemValueSet("diagnosis"))).contains("254837009", "363406005");
+    // Included from the surgical-procedure ValueSet, which the server expands too.
+    assertThat(expandCodes(packetItemValueSet("surgical-procedures"))).contains("392021009");
   }
 
   @Test

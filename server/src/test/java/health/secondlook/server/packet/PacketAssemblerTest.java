@@ -77,6 +77,7 @@ class PacketAssemblerTest {
             "laboratory",
             "treatment-plan",
             "surgery-discharge",
+            "clinical-notes",
             "completeness",
             "urgency");
     assertThat(composition.getSection())

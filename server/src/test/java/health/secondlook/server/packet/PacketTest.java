@@ -78,7 +78,7 @@ class PacketTest {
     assertThat(packet.hasTimestamp()).isTrue();
     Composition composition = composition(packet);
     assertThat(composition.getType().getCodingFirstRep().getCode()).isEqualTo("57133-1");
-    assertThat(composition.getSection()).hasSize(9);
+    assertThat(composition.getSection()).hasSize(10);
     assertThat(composition.getSection())
         .allSatisfy(
             s ->

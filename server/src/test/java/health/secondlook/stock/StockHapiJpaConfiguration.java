@@ -1,4 +1,4 @@
-package health.secondlook.server.support.stock;
+package health.secondlook.stock;
 
 import ca.uhn.fhir.batch2.jobs.config.Batch2JobsConfig;
 import ca.uhn.fhir.context.FhirContext;
@@ -35,7 +35,9 @@ import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
  * A HAPI FHIR JPA server as a hospital would run it out of the box: HAPI's own JPA configuration,
  * {@link JpaStorageSettings} left at HAPI's defaults (so external references are refused, ids are
  * assigned by the server), an in-memory H2 database of its own, and the plain CRUD, search,
- * transaction and {@code $everything} providers HAPI registers. Nothing of SecondLook's is in it.
+ * transaction and {@code $everything} providers HAPI registers. Nothing of SecondLook's is in it,
+ * and it lives outside SecondLook's packages so that the application's component scan never finds
+ * it.
  */
 @Configuration(proxyBeanMethods = false)
 @Import({

@@ -1,4 +1,4 @@
-package health.secondlook.server.support.stock;
+package health.secondlook.stock;
 
 import ca.uhn.fhir.rest.server.RestfulServer;
 import java.util.Map;
