@@ -2,6 +2,8 @@ package health.secondlook.server.support;
 
 import health.secondlook.sandbox.SyntheticCancerPatients;
 import health.secondlook.sandbox.SyntheticPatient;
+import health.secondlook.stock.StockHapiServer;
+import health.secondlook.stock.SyntheaPatients;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,6 +32,10 @@ import java.util.stream.IntStream;
  * recipients {@value #PUSH_TRANSACTION}, {@value #PUSH_MESSAGE} and {@value #NOTIFY_AND_PULL}),
  * {@link #flakyRecipient} ({@value #FLAKY_RECIPIENT}, 30% of requests failing) and nothing at all
  * for {@value #RECIPIENT_DOWN} until a test starts it.
+ *
+ * <p>And two servers nobody here wrote: {@link #stockEhr} ({@value #STOCK_EHR}), a stock HAPI FHIR
+ * JPA server holding the Synthea patients, and {@link #stockRecipient} ({@value #STOCK_RECIPIENT}
+ * by transaction, {@value #STOCK_MESSAGE_RECIPIENT} by message), another one, empty.
  */
 public final class TestEhrs {
 
@@ -106,6 +112,14 @@ public final class TestEhrs {
   /** Packets carry attachments up to this size; the sandbox's discharge summaries are larger. */
   public static final int PACKET_MAX_INLINE_BYTES = 128;
 
+  /** A stock HAPI FHIR JPA server holding the Synthea patients, as a referring EHR. */
+  public static final String STOCK_EHR = "stock-hapi";
+
+  /** Receiving organisations whose server is a stock HAPI FHIR JPA server: push and message. */
+  public static final String STOCK_RECIPIENT = "stock-hapi-clinic";
+
+  public static final String STOCK_MESSAGE_RECIPIENT = "stock-hapi-messages";
+
   private static TestEhrs instance;
 
   public final TestEhr sandbox;
@@ -118,6 +132,9 @@ public final class TestEhrs {
   public final TestRecipient recipient;
   public final TestRecipient flakyRecipient;
   public final String downRecipientBaseUrl;
+  public final StockHapiServer stockEhr;
+  public final StockHapiServer stockRecipient;
+  public final List<SyntheaPatients.Loaded> syntheaPatients;
 
   private TestEhrs() {
     List<SyntheticPatient> sandboxPatients = new ArrayList<>(SyntheticCancerPatients.all());
@@ -173,6 +190,9 @@ public final class TestEhrs {
     flakyRecipient =
         TestRecipient.start(new FaultInjection(0.30, Duration.ofMillis(1500), 68261270L));
     downRecipientBaseUrl = TestEhr.unreachableBaseUrl();
+    stockEhr = StockHapiServer.start("ehr");
+    stockRecipient = StockHapiServer.start("recipient");
+    syntheaPatients = SyntheaPatients.loadInto(stockEhr.baseUrl());
   }
 
   public static String flakyWritesPatientId(int i) {
@@ -274,6 +294,10 @@ public final class TestEhrs {
     p.put("secondlook.ehrs." + INFORMATION_OUTAGE + ".limits.max-attempts", "3");
     p.put("secondlook.ehrs." + INFORMATION_OUTAGE + ".limits.initial-backoff", "100ms");
     p.put("secondlook.ehrs." + INFORMATION_OUTAGE + ".limits.max-backoff", "300ms");
+    p.put("secondlook.ehrs." + STOCK_EHR + ".base-url", stockEhr.baseUrl());
+    recipient(p, STOCK_RECIPIENT, "push", stockRecipient.baseUrl());
+    recipient(p, STOCK_MESSAGE_RECIPIENT, "push", stockRecipient.baseUrl());
+    p.put("secondlook.recipients." + STOCK_MESSAGE_RECIPIENT + ".delivery.push-style", "message");
     return p;
   }
 }
