@@ -131,7 +131,7 @@ class StockServersLoopTest {
     Task working = secondLook.read().resource(Task.class).withId(taskId).execute();
     secondLook.update().resource(working.setStatus(TaskStatus.INPROGRESS)).execute();
     Parameters review = new Parameters();
-    review.addParameter("outcome", new Coding(REVIEW_OUTCOME_SYSTEM, "adjusts-plan", null));
+    review.addParameter("outcome", new Coding(REVIEW_OUTCOME_SYSTEM, "modifies-plan", null));
     review.addParameter("diagnosisAgreement", new CodeType("agree"));
     review.addParameter("recommendedPlan", new StringType("Add endocrine therapy after surgery"));
     review.addParameter("summary", new StringType("Stage the tumour before adjuvant therapy."));
