@@ -77,7 +77,8 @@ public final class CompletenessAssessor {
                       List.copyOf(found),
                       present || status == Status.NOT_APPLICABLE ? null : item.rationale());
                 })
-            .toList());
+            .toList(),
+        classification.leftOut());
   }
 
   private static Status absent(PacketItemDefinition item, Set<String> holding) {

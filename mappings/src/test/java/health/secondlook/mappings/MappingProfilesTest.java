@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import health.secondlook.mappings.MappingProfile.Match;
+import health.secondlook.mappings.MappingProfile.Recent;
 import health.secondlook.mappings.MappingProfile.Rule;
 import health.secondlook.mappings.MappingProfile.Search;
 import java.io.IOException;
@@ -70,6 +71,7 @@ class MappingProfilesTest {
   void codeRulesTestTheItemsOwnValueSetFromTheCodeSystem() {
     assertThat(TestFixtures.PROFILE.classification())
         .filteredOn(rule -> rule.match() == Match.CODE)
+        .filteredOn(rule -> !isStagedConditionRule(rule))
         .isNotEmpty()
         .allSatisfy(
             rule ->
@@ -78,7 +80,42 @@ class MappingProfilesTest {
     assertThat(TestFixtures.PROFILE.classification())
         .filteredOn(rule -> rule.match() == Match.ANY)
         .extracting(Rule::item, Rule::resourceType, Rule::valueSet)
-        .containsExactly(tuple("treatment-plan", "CarePlan", null));
+        .containsExactly(
+            tuple("treatment-plan", "CarePlan", null),
+            tuple("current-medications", "MedicationRequest", null));
+  }
+
+  /**
+   * A staged Condition is the stage when its code is a cancer: the file names the diagnosis
+   * ValueSet, and loading keeps it rather than filling in the stage item's own.
+   */
+  @Test
+  void aValueSetNamedInTheFileOverridesTheItemsOwn() {
+    assertThat(TestFixtures.PROFILE.classification())
+        .filteredOn(MappingProfilesTest::isStagedConditionRule)
+        .extracting(Rule::valueSet)
+        .containsExactly(TestFixtures.item("diagnosis").valueSetUrl());
+  }
+
+  private static boolean isStagedConditionRule(Rule rule) {
+    return rule.item().equals("stage") && rule.resourceType().equals("Condition");
+  }
+
+  @Test
+  void defaultProfileSendsTheLastYearsLabResultsAndTheFiveNewestNotes() {
+    assertThat(TestFixtures.PROFILE.classification())
+        .filteredOn(rule -> rule.recent() != null)
+        .extracting(Rule::item, Rule::resourceType, Rule::recent)
+        .containsExactly(
+            tuple(
+                "blood-tests",
+                "DiagnosticReport",
+                new Recent("DiagnosticReport.effective", "P1Y", null)),
+            tuple("blood-tests", "Observation", new Recent("Observation.effective", "P1Y", null)),
+            tuple(
+                "clinical-notes",
+                "DocumentReference",
+                new Recent("DocumentReference.date", null, 5)));
   }
 
   @Test
@@ -202,20 +239,20 @@ class MappingProfilesTest {
   @CsvSource(
       delimiter = ';',
       value = {
-        "unknown packet item; /classification/2/item; \"pathology-reprt\"; classification[2].item;"
+        "unknown packet item; /classification/3/item; \"pathology-reprt\"; classification[3].item;"
             + " unknown packet item 'pathology-reprt'",
         "unknown resource type; /searches/1/resourceType; \"Conditon\"; searches[1].resourceType;"
             + " unknown resource type 'Conditon'",
-        "unknown rule resource type; /classification/6/resourceType; \"ImagingStudie\";"
-            + " classification[6].resourceType; unknown resource type 'ImagingStudie'",
+        "unknown rule resource type; /classification/7/resourceType; \"ImagingStudie\";"
+            + " classification[7].resourceType; unknown resource type 'ImagingStudie'",
         "unparseable FHIRPath; /classification/0/where; \"Condition.stage.exists(\";"
             + " classification[0].where; is not valid FHIRPath",
-        "misspelt element; /classification/2/codePaths/0; \"DiagnosticReport.cod\";"
-            + " classification[2].codePaths[0]; The name 'cod' is not valid",
-        "code path yields text; /classification/1/codePaths/0; \"Observation.code.text\";"
-            + " classification[1].codePaths[0]; not Coding or CodeableConcept",
-        "where is not boolean; /classification/10/where; \"CarePlan.status\";"
-            + " classification[10].where; not boolean",
+        "misspelt element; /classification/3/codePaths/0; \"DiagnosticReport.cod\";"
+            + " classification[3].codePaths[0]; The name 'cod' is not valid",
+        "code path yields text; /classification/2/codePaths/0; \"Observation.code.text\";"
+            + " classification[2].codePaths[0]; not Coding or CodeableConcept",
+        "where is not boolean; /classification/12/where; \"CarePlan.status\";"
+            + " classification[12].where; not boolean",
         "follow yields no reference; /searches/4/follow/0; \"DiagnosticReport.status\";"
             + " searches[4].follow[0]; not Reference or Attachment",
         "query without patient; /searches/1/query; \"_count=100\"; searches[1].query;"
@@ -226,15 +263,34 @@ class MappingProfilesTest {
             + " Specimen has no search parameter 'patiet'",
         "read of another type; /searches/0/resourceType; \"Practitioner\";"
             + " searches[0].interaction; only Patient can be read",
-        "item on a type that cannot carry it; /classification/6/item; \"pathology-report\";"
-            + " classification[6].resourceType; is carried by [DiagnosticReport, DocumentReference],"
+        "item on a type that cannot carry it; /classification/7/item; \"pathology-report\";"
+            + " classification[7].resourceType; is carried by [DiagnosticReport, DocumentReference],"
             + " not ImagingStudy",
-        "codes with match any; /classification/10/codePaths; [\"CarePlan.category\"];"
-            + " classification[10].codePaths; must be left out with \"match\": \"any\"",
-        "code rule without paths; /classification/12/codePaths; []; classification[12].codePaths;"
+        "codes with match any; /classification/12/codePaths; [\"CarePlan.category\"];"
+            + " classification[12].codePaths; must be left out with \"match\": \"any\"",
+        "code rule without paths; /classification/16/codePaths; []; classification[16].codePaths;"
             + " missing; a rule without codes says \"match\": \"any\"",
-        "unknown match; /classification/10/match; \"anything\"; classification[10].match;"
+        "unknown match; /classification/12/match; \"anything\"; classification[12].match;"
             + " not one of the values accepted",
+        "recent with neither within nor newest; /classification/9/recent;"
+            + " {\"by\": \"Observation.effective\"}; classification[9].recent;"
+            + " says neither \"within\" nor \"newest\"",
+        "recent within not a period; /classification/9/recent/within; \"1 year\";"
+            + " classification[9].recent.within; '1 year' is not an ISO 8601 period",
+        "recent within zero; /classification/8/recent/within; \"P0D\";"
+            + " classification[8].recent.within; must be a positive period",
+        "recent within negative; /classification/9/recent/within; \"P-1Y\";"
+            + " classification[9].recent.within; must be a positive period",
+        "recent newest zero; /classification/15/recent/newest; 0;"
+            + " classification[15].recent.newest; must be at least 1",
+        "recent by not a date; /classification/15/recent/by; \"DocumentReference.status\";"
+            + " classification[15].recent.by; not date or dateTime or instant or Period",
+        "recent by misspelt; /classification/9/recent/by; \"Observation.efective\";"
+            + " classification[9].recent.by; The name 'efective' is not valid",
+        "recent by missing; /classification/15/recent/by; null; classification[15].recent.by;"
+            + " missing FHIRPath expression",
+        "recent field misspelt; /classification/15/recent/newst; 5;"
+            + " classification[15].recent.newst; unknown field",
         "unknown condition; /conditions/surgery/resourceType; \"Procedur\";"
             + " conditions.surgery.resourceType; unknown resource type 'Procedur'",
         "condition without a value set; /conditions/surgery/valueSet; null;"
@@ -349,7 +405,7 @@ class MappingProfilesTest {
         .add("QuestionnaireResponse.item.answer.value");
     write(edited);
 
-    assertInvalid("classification[13].valueSet", "patient-questions has no value-set");
+    assertInvalid("classification[17].valueSet", "patient-questions has no value-set");
   }
 
   @Test

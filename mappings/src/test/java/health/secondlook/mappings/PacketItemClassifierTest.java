@@ -1,7 +1,13 @@
 package health.secondlook.mappings;
 
+import static health.secondlook.mappings.Records.DIAGNOSTIC;
 import static health.secondlook.mappings.Records.DICOM;
+import static health.secondlook.mappings.Records.DICOM_CID_29;
+import static health.secondlook.mappings.Records.DICOM_OID;
+import static health.secondlook.mappings.Records.LUMPECTOMY;
 import static health.secondlook.mappings.Records.SNOMED;
+import static health.secondlook.mappings.Records.SNOMED_OID;
+import static health.secondlook.mappings.Records.SURGICAL;
 import static health.secondlook.mappings.Records.V2_0487;
 import static health.secondlook.mappings.Records.concept;
 import static health.secondlook.mappings.TestFixtures.CLASSIFIER;
@@ -22,14 +28,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeSet;
 import org.hl7.fhir.r4.model.CarePlan.CarePlanStatus;
 import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.hl7.fhir.r4.model.DiagnosticReport.DiagnosticReportStatus;
 import org.hl7.fhir.r4.model.ImagingStudy;
+import org.hl7.fhir.r4.model.MedicationRequest.MedicationRequestStatus;
 import org.hl7.fhir.r4.model.MetadataResource;
+import org.hl7.fhir.r4.model.NamingSystem;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Procedure.ProcedureStatus;
 import org.hl7.fhir.r4.model.ValueSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,20 +72,54 @@ class PacketItemClassifierTest {
   }
 
   @Test
-  void stagedPrimaryCancerIsDiagnosisAndStage() {
+  void stagedPrimaryCancerIsTheDiagnosisAndTheStage() {
     assertThat(CLASSIFIER.classify(Records.cancer("cancer", "254837009", "IA")))
-        .containsExactly("diagnosis-stage");
+        .containsExactly("diagnosis", "stage");
   }
 
   @Test
-  void aCancerWithoutStageIsNotYetDiagnosisAndStage() {
-    assertThat(CLASSIFIER.classify(Records.cancer("cancer", "254837009", null))).isEmpty();
+  void aCancerWithoutStageIsTheDiagnosisButNotTheStage() {
+    assertThat(CLASSIFIER.classify(Records.cancer("cancer", "254837009", null)))
+        .containsExactly("diagnosis");
+  }
+
+  /** The Condition stage rule tests the code against the diagnosis ValueSet, not the stage one. */
+  @Test
+  void aStagedConditionThatIsNotACancerIsNeitherDiagnosisNorStage() {
+    assertThat(CLASSIFIER.classify(Records.cancer("ckd", "433144002", "3"))).isEmpty();
   }
 
   @Test
-  void clinicalStageGroupObservationIsDiagnosisAndStage() {
+  void aRefutedCancerIsNeitherDiagnosisNorStage() {
+    Condition refuted = Records.cancer("cancer", "254837009", "IA");
+    refuted.setVerificationStatus(
+        concept("http://terminology.hl7.org/CodeSystem/condition-ver-status", "refuted"));
+
+    assertThat(CLASSIFIER.classify(refuted)).isEmpty();
+  }
+
+  @Test
+  void aCancerCodedUnderTheSnomedOidIsTheDiagnosis() {
+    assertThat(CLASSIFIER.classify(Records.cancer("colon", "363406005", null)))
+        .containsExactly("diagnosis");
+    Condition byOid = Records.cancer("colon", "363406005", null);
+    byOid.getCode().getCodingFirstRep().setSystem(SNOMED_OID);
+
+    assertThat(CLASSIFIER.classify(byOid)).containsExactly("diagnosis");
+  }
+
+  @Test
+  void clinicalStageGroupObservationIsTheStage() {
     assertThat(CLASSIFIER.classify(Records.observation("stage", "21908-9")))
-        .containsExactly("diagnosis-stage");
+        .containsExactly("stage");
+  }
+
+  @Test
+  void pathologicalTStageBySnomedIsTheStage() {
+    Observation t = Records.observation("pt", "21899-0");
+    t.setCode(concept(SNOMED, "384625004"));
+
+    assertThat(CLASSIFIER.classify(t)).containsExactly("stage");
   }
 
   @Test
@@ -89,6 +134,101 @@ class PacketItemClassifierTest {
     study.addSeries().setUid("2.25.1").setModality(new Coding(DICOM, "PT", null));
 
     assertThat(CLASSIFIER.classify(study)).containsExactly("imaging-study");
+  }
+
+  /** Synthea 3.x writes series.modality under the web page of DICOM context group 29. */
+  @Test
+  void aSeriesModalityUnderSyntheasCid29AddressIsTheScans() {
+    assertThat(CLASSIFIER.classify(Records.seriesStudy("ct", DICOM_CID_29, "CT")))
+        .containsExactly("imaging-study");
+  }
+
+  @Test
+  void aModalityUnderTheDicomOidIsTheScans() {
+    assertThat(CLASSIFIER.classify(Records.seriesStudy("mr", DICOM_OID, "MR")))
+        .containsExactly("imaging-study");
+    ImagingStudy studyLevel = Records.study("us", "US");
+    studyLevel.getModalityFirstRep().setSystem(DICOM_OID);
+    assertThat(CLASSIFIER.classify(studyLevel)).containsExactly("imaging-study");
+  }
+
+  /** The alias comes from the terminology's NamingSystem: without it the CID 29 code is unknown. */
+  @Test
+  void withoutTheDicomNamingSystemTheCid29ModalityIsNotRecognised() {
+    List<MetadataResource> terminology = new ArrayList<>(TerminologyContent.loadAll(CTX));
+    assertThat(
+            terminology.removeIf(
+                r -> r instanceof NamingSystem && r.getIdPart().equals("dicom-dcm")))
+        .isTrue();
+    PacketItemClassifier withoutAliases =
+        new PacketItemClassifier(CTX, PROFILE, ValueSetCodeCheck.of(CTX, terminology));
+
+    assertThat(withoutAliases.classify(Records.seriesStudy("ct", DICOM_CID_29, "CT"))).isEmpty();
+    assertThat(withoutAliases.classify(Records.seriesStudy("ct", DICOM, "CT")))
+        .containsExactly("imaging-study");
+  }
+
+  @Test
+  void aCodeThatIsNoModalityUnderTheCid29AddressIsNotTheScans() {
+    assertThat(CLASSIFIER.classify(Records.seriesStudy("sr", DICOM_CID_29, "SR"))).isEmpty();
+  }
+
+  @Test
+  void operationsAndBiopsiesAreSurgicalProcedures() {
+    for (String code : List.of(LUMPECTOMY, "396487001", "43075005", "122548005")) {
+      assertThat(CLASSIFIER.classify(Records.procedure("p", code, null, ProcedureStatus.COMPLETED)))
+          .as(code)
+          .containsExactly("surgical-procedures");
+    }
+    // An operation the ValueSet does not list, categorised as surgical.
+    assertThat(
+            CLASSIFIER.classify(
+                Records.procedure("p", "0000000", SURGICAL, ProcedureStatus.COMPLETED)))
+        .containsExactly("surgical-procedures");
+  }
+
+  @Test
+  void hospiceCareAndScreeningsAreNoSurgicalProcedure() {
+    assertThat(
+            CLASSIFIER.classify(
+                Records.procedure("hospice", "385763009", null, ProcedureStatus.COMPLETED)))
+        .isEmpty();
+    assertThat(
+            CLASSIFIER.classify(
+                Records.procedure("phq", "171207006", DIAGNOSTIC, ProcedureStatus.COMPLETED)))
+        .isEmpty();
+  }
+
+  @Test
+  void anOperationNotDoneIsNoSurgicalProcedure() {
+    assertThat(
+            CLASSIFIER.classify(
+                Records.procedure("lumpectomy", LUMPECTOMY, null, ProcedureStatus.NOTDONE)))
+        .isEmpty();
+  }
+
+  @Test
+  void anActiveMedicationRequestIsCurrentButAStoppedOneIsNot() {
+    assertThat(
+            CLASSIFIER.classify(
+                Records.medication("letrozole", "72965", MedicationRequestStatus.ACTIVE)))
+        .containsExactly("current-medications");
+    assertThat(
+            CLASSIFIER.classify(
+                Records.medication("tamoxifen", "10324", MedicationRequestStatus.STOPPED)))
+        .isEmpty();
+    assertThat(
+            CLASSIFIER.classify(
+                Records.medication("old", "10324", MedicationRequestStatus.COMPLETED)))
+        .isEmpty();
+  }
+
+  @Test
+  void progressAndConsultNotesAreClinicalNotes() {
+    assertThat(CLASSIFIER.classify(Records.document("progress", "11506-3")))
+        .containsExactly("clinical-notes");
+    assertThat(CLASSIFIER.classify(Records.document("consult", "11488-4")))
+        .containsExactly("clinical-notes");
   }
 
   @Test
@@ -116,7 +256,7 @@ class PacketItemClassifierTest {
   @Test
   void unrelatedCodesSatisfyNothing() {
     assertThat(CLASSIFIER.classify(Records.report("vitals", "85353-1"))).isEmpty();
-    assertThat(CLASSIFIER.classify(Records.document("progress", "11506-3"))).isEmpty();
+    assertThat(CLASSIFIER.classify(Records.document("consent", "59284-0"))).isEmpty();
     assertThat(CLASSIFIER.classify(Records.observation("heart-rate", "8867-4"))).isEmpty();
     assertThat(CLASSIFIER.classify(new Patient().setId("Patient/p1"))).isEmpty();
   }
@@ -154,8 +294,33 @@ class PacketItemClassifierTest {
   }
 
   @Test
+  void classifyAllNamesEveryUnkeptRecordOfAClassifiedTypeAndNoOtherResource() {
+    Classification classification =
+        CLASSIFIER.classifyAll(
+            List.of(
+                Records.cancer("cancer", "254837009", null),
+                Records.cancer("ckd", "433144002", "3"),
+                Records.carePlan("old", CarePlanStatus.COMPLETED),
+                Records.carePlan("plan", CarePlanStatus.ACTIVE),
+                new Patient().setId("Patient/p1")));
+
+    assertThat(classification.satisfying())
+        .containsOnlyKeys("diagnosis", "treatment-plan")
+        .containsEntry("diagnosis", new TreeSet<>(List.of("Condition/cancer")))
+        .containsEntry("treatment-plan", new TreeSet<>(List.of("CarePlan/plan")));
+    assertThat(classification.leftOut())
+        .containsExactly(
+            new Classification.LeftOut(
+                "CarePlan: matches none of the mapping's rules for CarePlan (treatment-plan)",
+                List.of("CarePlan/old")),
+            new Classification.LeftOut(
+                "Condition: matches none of the mapping's rules for Condition (diagnosis, stage)",
+                List.of("Condition/ckd")));
+  }
+
+  @Test
   void aRuleNamingAValueSetTheTerminologyLacksFailsAtConstruction() {
-    Rule rule = PROFILE.classification().get(2);
+    Rule rule = PROFILE.classification().get(3);
     MappingProfile broken =
         new MappingProfile(
             PROFILE.name(),
