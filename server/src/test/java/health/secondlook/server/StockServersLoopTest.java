@@ -96,6 +96,15 @@ class StockServersLoopTest {
       // sometimes.
       assertThat(status(report, "diagnosis")).as(patient.name()).isEqualTo("present");
       assertThat(status(report, "stage")).as(patient.name()).isIn("present", "missing");
+      // Hospice care, screenings and old panels leave the sections, each named with its rule.
+      assertThat(report.getSection())
+          .filteredOn(s -> "left-out".equals(s.getCode().getCodingFirstRep().getCode()))
+          .singleElement()
+          .satisfies(
+              s ->
+                  assertThat(s.getSection())
+                      .extracting(Composition.SectionComponent::getTitle)
+                      .anyMatch(t -> t.startsWith("Procedure: matches none")));
       if (progress(pulled).equals("records-incomplete")) {
         secondLook
             .operation()

@@ -204,7 +204,13 @@ class PacketTest {
         .contains("Discharge summary", "Current treatment plan", "chose to proceed");
     assertThat(completeness.getSection())
         .extracting(s -> s.getCode().getCodingFirstRep().getCode())
+        .filteredOn(code -> !code.equals("left-out"))
         .containsExactlyInAnyOrder("discharge-summary", "treatment-plan");
+    // What no rule kept is said too, by rule, though it is not in the packet.
+    assertThat(completeness.getSection())
+        .filteredOn(s -> s.getCode().getCodingFirstRep().getCode().equals("left-out"))
+        .isNotEmpty()
+        .allSatisfy(s -> assertThat(s.getText().getDivAsString()).contains("record(s)"));
     assertThat(PacketChecks.validationErrors(packet)).isEmpty();
 
     assertThatThrownBy(() -> proceed(proceeding))

@@ -135,6 +135,7 @@ class RecordsPullTest {
             .execute();
     List<String> missing =
         report.getSection().stream()
+            .filter(s -> s.hasExtension())
             .filter(
                 s -> "missing".equals(((CodeType) s.getExtensionFirstRep().getValue()).getValue()))
             .map(s -> s.getCode().getCodingFirstRep().getCode())
