@@ -46,7 +46,7 @@ public final class SyntheaPatients {
     }
     if (patients.isEmpty()) {
       throw new IllegalStateException(
-          "No Synthea patient bundle on the classpath (synthea/fhir/*.json)");
+          "No Synthea patient bundle on the classpath (synthea/*/fhir/*.json)");
     }
     return patients;
   }
@@ -82,7 +82,8 @@ public final class SyntheaPatients {
   private static List<Resource> files() {
     try {
       return Arrays.asList(
-          new PathMatchingResourcePatternResolver().getResources("classpath*:synthea/fhir/*.json"));
+          new PathMatchingResourcePatternResolver()
+              .getResources("classpath*:synthea/*/fhir/*.json"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
