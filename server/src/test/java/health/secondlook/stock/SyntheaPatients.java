@@ -18,9 +18,9 @@ import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 
 /**
  * The Synthea 3.3.0 patients the build generated from the project's own seeds (module {@code
- * synthea-patients}, {@code synthea/seed-N/fhir/*.json} on the test classpath), loaded into a stock HAPI JPA
- * server the way a hospital would load them: the hospital and practitioner bundles first, then each
- * patient's transaction, as Synthea wrote it.
+ * synthea-patients}, {@code synthea/seed-N/fhir/*.json} on the test classpath), loaded into a stock
+ * HAPI JPA server the way a hospital would load them: the hospital and practitioner bundles first,
+ * then each patient's transaction, as Synthea wrote it.
  */
 public final class SyntheaPatients {
 
