@@ -45,10 +45,14 @@ final class RecentSelection {
         passing.stream()
             .filter(r -> date(r) != null)
             .collect(Collectors.toMap(Function.identity(), this::date, (a, b) -> a));
+    // Same date: by id, so which of them are kept never varies between pulls.
+    Comparator<IBaseResource> newestFirstOrder =
+        Comparator.<IBaseResource, Instant>comparing(dated::get)
+            .reversed()
+            .thenComparing(
+                r -> r.getIdElement().getIdPart(), Comparator.nullsLast(Comparator.naturalOrder()));
     List<IBaseResource> newestFirst =
-        dated.keySet().stream()
-            .sorted(Comparator.comparing(dated::get).reversed())
-            .collect(Collectors.toList());
+        dated.keySet().stream().sorted(newestFirstOrder).collect(Collectors.toList());
     if (within != null && !newestFirst.isEmpty()) {
       Instant cutoff =
           dated.get(newestFirst.get(0)).atZone(ZoneOffset.UTC).minus(within).toInstant();

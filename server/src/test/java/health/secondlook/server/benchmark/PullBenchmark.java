@@ -100,7 +100,8 @@ class PullBenchmark {
     return 0;
   }
 
-  private static int everything(IGenericClient ehr, String patient) {
+  /** The EHR's {@code Patient/$everything}, all pages: the baseline both benchmarks time. */
+  static int everything(IGenericClient ehr, String patient) {
     Bundle page =
         ehr.operation()
             .onInstance("Patient/" + patient)

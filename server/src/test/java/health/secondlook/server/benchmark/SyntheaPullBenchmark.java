@@ -14,7 +14,6 @@ import health.secondlook.stock.StockHapiServer;
 import health.secondlook.stock.SyntheaPatients;
 import java.time.Duration;
 import java.util.List;
-import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Task;
 import org.junit.jupiter.api.Test;
@@ -55,7 +54,7 @@ class SyntheaPullBenchmark {
         for (int i = 0; i < patients.size(); i++) {
           SyntheaPatients.Loaded patient = patients.get(i);
           long t0 = System.nanoTime();
-          int resources = everything(ehr, patient.id());
+          int resources = PullBenchmark.everything(ehr, patient.id());
           long everything = (System.nanoTime() - t0) / 1_000_000;
           t0 = System.nanoTime();
           pull(secondLook, patient.id());
@@ -82,22 +81,5 @@ class SyntheaPullBenchmark {
     if (progress(done).equals("pull-failed")) {
       throw new IllegalStateException(done.getStatusReason().getText());
     }
-  }
-
-  private static int everything(IGenericClient ehr, String patient) {
-    Bundle page =
-        ehr.operation()
-            .onInstance("Patient/" + patient)
-            .named("$everything")
-            .withNoParameters(Parameters.class)
-            .returnResourceType(Bundle.class)
-            .withAdditionalHeader("Cache-Control", "no-cache")
-            .execute();
-    int count = 0;
-    while (page != null) {
-      count += page.getEntry().size();
-      page = page.getLink("next") == null ? null : ehr.loadPage().next(page).execute();
-    }
-    return count;
   }
 }
