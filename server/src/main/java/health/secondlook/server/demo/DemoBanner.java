@@ -1,5 +1,6 @@
 package health.secondlook.server.demo;
 
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -7,33 +8,56 @@ import org.springframework.context.annotation.Profile;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
-/** Tells the person who just started the demo where to point a browser or FHIR client. */
+/**
+ * Tells the person who just started the demo where to point a browser or FHIR client, and the demo
+ * users' passwords for this start (made at start-up, so none is ever written down).
+ */
 @Component
 @Profile("demo")
 class DemoBanner {
 
   private static final Logger log = LoggerFactory.getLogger(DemoBanner.class);
 
+  private final SandboxUsers users;
+
+  DemoBanner(SandboxUsers users) {
+    this.users = users;
+  }
+
   @EventListener
   void announce(ApplicationReadyEvent ready) {
     String port = ready.getApplicationContext().getEnvironment().getProperty("local.server.port");
     String root = "http://localhost:" + port;
+    String people =
+        users.all().stream()
+            .map(
+                p ->
+                    "  %-22s %s / %s"
+                        .formatted(p.name(), p.username(), users.password(p.username())))
+            .collect(Collectors.joining("\n"));
     log.info(
         """
 
         SecondLook demo is ready.
-          SecondLook FHIR API      {}/fhir/metadata
-          Sandbox referring EHR    {}{}/Patient
-          Sandbox recipient        {}{}/Bundle
-          Packet items ValueSet    {}/fhir/ValueSet/$expand?url=https://secondlook.health/fhir/ValueSet/packet-item
-          Health                   {}/actuator/health
+          Start here: the sandbox EHR's chart   {}{}
+          Specialists sign in to SecondLook     {}/sign-in
+          The tumour board's own system         {}{}
+          SecondLook FHIR API                   {}/fhir/metadata (operations: {}/fhir/swagger-ui/)
+          Sandbox referring EHR (FHIR)          {}{}/Patient
+          Health                                {}/actuator/health
+        Demo users for this start (name, user / password):
+        {}
         """,
+        root,
+        SandboxChartController.CHART_PATH,
+        root,
+        root,
+        SandboxChartController.SPECIALIST_EHR_PATH,
+        root,
         root,
         root,
         DemoSandboxConfiguration.SANDBOX_PATH,
         root,
-        DemoSandboxConfiguration.RECIPIENT_PATH,
-        root,
-        root);
+        people);
   }
 }

@@ -32,6 +32,20 @@ class DemoSandboxConfiguration {
     return registration;
   }
 
+  /**
+   * The SMART configuration of both sandbox FHIR servers (see {@link SandboxIssuerConfiguration}).
+   */
+  @Bean
+  ServletRegistrationBean<SandboxSmartConfiguration> sandboxSmartConfiguration() {
+    ServletRegistrationBean<SandboxSmartConfiguration> registration =
+        new ServletRegistrationBean<>(
+            new SandboxSmartConfiguration(),
+            SANDBOX_PATH + SandboxSmartConfiguration.PATH,
+            RECIPIENT_PATH + SandboxSmartConfiguration.PATH);
+    registration.setName("sandbox-smart-configuration");
+    return registration;
+  }
+
   /** The demo recipient's FHIR server, where the demo tumour board's packets are pushed. */
   @Bean
   ServletRegistrationBean<SandboxRecipientSystem> sandboxRecipientServlet() {

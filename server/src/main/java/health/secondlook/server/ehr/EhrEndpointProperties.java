@@ -1,5 +1,6 @@
 package health.secondlook.server.ehr;
 
+import health.secondlook.server.smart.LaunchClient;
 import health.secondlook.server.smart.SigningAlgorithm;
 import java.net.URI;
 import java.nio.file.Files;
@@ -20,12 +21,15 @@ import org.springframework.util.unit.DataSize;
  * @param auth how requests are authorised
  * @param limits concurrency, timeouts, retries and sizes for pulls from this EHR
  * @param mapping name of the profile in the mappings module that says what to fetch
+ * @param launch SecondLook as a SMART App Launch client of this EHR, so clinicians can start a
+ *     referral from the patient's chart; none when {@code null}. Its issuer is the base URL.
  */
 public record EhrEndpointProperties(
     URI baseUrl,
     @DefaultValue Auth auth,
     @DefaultValue Limits limits,
-    @DefaultValue("r4-default") String mapping) {
+    @DefaultValue("r4-default") String mapping,
+    LaunchClient launch) {
 
   /** How SecondLook authenticates to an EHR. */
   public enum AuthMode {
@@ -113,6 +117,9 @@ public record EhrEndpointProperties(
       case SMART_BACKEND -> checkSmartBackend(problem);
     }
     checkLimits(problem);
+    if (launch != null) {
+      problems.addAll(launch.problems(prefix + "launch."));
+    }
     return problems;
   }
 

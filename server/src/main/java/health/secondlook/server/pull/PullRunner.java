@@ -1,11 +1,8 @@
 package health.secondlook.server.pull;
 
-import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.context.RuntimeResourceDefinition;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
-import ca.uhn.fhir.util.FhirTerser;
 import health.secondlook.mappings.CompletenessReport;
 import health.secondlook.mappings.MappingProfile;
 import health.secondlook.mappings.ReferenceFollower;
@@ -27,7 +24,6 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Handler;
 import org.apache.camel.Header;
 import org.apache.camel.ProducerTemplate;
-import org.hl7.fhir.r4.model.Binary;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
@@ -57,8 +53,6 @@ class PullRunner {
   private final RunningPulls running;
   private final PullProperties properties;
   private final PacketService packets;
-  private final FhirContext fhirContext = FhirContext.forR4Cached();
-  private final FhirTerser terser = fhirContext.newTerser();
 
   PullRunner(
       DaoRegistry daoRegistry,
@@ -100,7 +94,7 @@ class PullRunner {
     for (; !requests.isEmpty() && round <= properties.maxReferenceRounds(); round++) {
       List<Resource> fresh = new ArrayList<>();
       for (Resource resource : fetchAll(requests, taskId)) {
-        if (belongsToPatient(resource, patientId, ehr)
+        if (PatientCompartment.belongs(resource, patientId, ehr.limits().maxBinaryBytes().toBytes())
             && pulled.putIfAbsent(PulledResourceMapper.key(resource), resource) == null) {
           fresh.add(resource);
         }
@@ -223,26 +217,6 @@ class PullRunner {
     return wanted.stream()
         .map(key -> EhrRequest.read(ehr.name(), key))
         .collect(Collectors.toList());
-  }
-
-  /**
-   * Nothing of another patient enters SecondLook: a resource in the Patient compartment must be in
-   * this patient's. Attachments over the EHR's size limit stay behind as references.
-   */
-  private boolean belongsToPatient(Resource resource, String patientId, EhrEndpoint ehr) {
-    if (resource instanceof Binary binary) {
-      return binary.getData() == null
-          || binary.getData().length <= ehr.limits().maxBinaryBytes().toBytes();
-    }
-    if ("Patient".equals(resource.fhirType())) {
-      return patientId.equals(resource.getIdPart());
-    }
-    RuntimeResourceDefinition definition = fhirContext.getResourceDefinition(resource);
-    if (definition.getSearchParamsForCompartmentName("Patient").isEmpty()) {
-      return true; // Practitioner, Organization, Endpoint...: shared, not patient data
-    }
-    return terser.isSourceInCompartmentForTarget(
-        "Patient", resource, new IdType("Patient", patientId));
   }
 
   private void recordProgress(String taskId, String text) {
