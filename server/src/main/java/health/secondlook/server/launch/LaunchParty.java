@@ -11,10 +11,10 @@ import health.secondlook.server.smart.LaunchClient;
  *     URI {@code /login/oauth2/code/{registrationId}}
  * @param name the configured EHR or recipient name
  */
-record LaunchParty(String registrationId, Kind kind, String name, LaunchClient client) {
+public record LaunchParty(String registrationId, Kind kind, String name, LaunchClient client) {
 
   /** Who signs in through the party, and how. */
-  enum Kind {
+  public enum Kind {
     /** A referring clinician, launched from a patient's chart (SMART). */
     REFERRER_LAUNCH("ehr-"),
     /** A specialist, launched from their own EHR with a referral's Task in context (SMART). */
@@ -42,7 +42,7 @@ record LaunchParty(String registrationId, Kind kind, String name, LaunchClient c
   }
 
   /** The SMART {@code iss} (a FHIR base URL), or the OpenID issuer, without a trailing slash. */
-  String issuer() {
+  public String issuer() {
     return client.issuer().toString().replaceAll("/+$", "");
   }
 }

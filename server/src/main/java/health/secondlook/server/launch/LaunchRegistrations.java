@@ -123,8 +123,8 @@ class LaunchRegistrations implements ClientRegistrationRepository {
               + e.getMessage(),
           e);
     }
-    ClientRegistration discoveredOne = builder.registrationId(party.registrationId()).build();
-    return ClientRegistration.withClientRegistration(discoveredOne)
+    return builder
+        .registrationId(party.registrationId())
         .clientId(party.client().clientId())
         .clientSecret(party.client().clientSecret())
         .clientAuthenticationMethod(method(party.client()))

@@ -4,7 +4,10 @@ import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import java.util.List;
 import org.hl7.fhir.r4.model.OperationOutcome;
 
-/** The problems an OperationOutcome names, as lines a person can read beside the form. */
+/**
+ * The problems an OperationOutcome names, as lines a person can read beside the form. SecondLook's
+ * diagnostics already begin with the parameter's name; the FHIRPath expression is for machines.
+ */
 final class Problems {
 
   private Problems() {}

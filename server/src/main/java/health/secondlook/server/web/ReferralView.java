@@ -100,7 +100,7 @@ record ReferralView(
   }
 
   /** Only the steps reached, for "is this the current one". */
-  String currentStep() {
+  public String currentStep() {
     String current = steps.get(0).name();
     for (Step step : steps) {
       if (step.reached()) {
@@ -110,7 +110,7 @@ record ReferralView(
     return current;
   }
 
-  boolean finished() {
+  public boolean finished() {
     return CLOSED.contains(TaskStatus.fromCode(status.isEmpty() ? "draft" : status))
         && !ReferralTasks.WRITE_BACK_QUEUED.equals(progress);
   }
