@@ -26,7 +26,9 @@ import org.springframework.stereotype.Component;
 /**
  * Reads the {@code $request-second-opinion} Parameters into a {@link SecondOpinionRequest},
  * refusing anything the referral could not be acted on with: an unknown EHR or recipient, a patient
- * id that is not a FHIR id, malformed questions, a due date already past.
+ * id that is not a FHIR id, malformed questions, a due date already past. Only {@code source},
+ * {@code patient}, {@code reason} and {@code requester} are required: a referral without the
+ * patient's questions or a known treatment start date is still a referral.
  */
 @Component
 class SecondOpinionRequestParser {
@@ -65,7 +67,7 @@ class SecondOpinionRequestParser {
     }
     String reason = text(parameters, "reason", problems, true);
     QuestionnaireResponse questions =
-        value(parameters, "questions", QuestionnaireResponse.class, problems, true);
+        value(parameters, "questions", QuestionnaireResponse.class, problems, false);
     if (questions != null) {
       questionsValidator.problems(questions).forEach(p -> problems.add(INVALID, "questions", p));
     }
@@ -89,9 +91,9 @@ class SecondOpinionRequestParser {
         source,
         patient,
         reason,
-        questions,
+        Optional.ofNullable(questions),
         priority,
-        startBy,
+        Optional.ofNullable(startBy),
         requester,
         recipient,
         Optional.ofNullable(requestIdentifier));
@@ -112,7 +114,7 @@ class SecondOpinionRequestParser {
   }
 
   private LocalDate treatmentStartBy(Parameters parameters, RequestProblems problems) {
-    DateType date = value(parameters, "treatmentStartBy", DateType.class, problems, true);
+    DateType date = value(parameters, "treatmentStartBy", DateType.class, problems, false);
     if (date == null) {
       return null;
     }

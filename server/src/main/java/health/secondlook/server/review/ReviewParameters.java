@@ -61,7 +61,8 @@ class ReviewParameters {
   }
 
   /**
-   * @param questions the patient's questions the referral carried, whose linkIds answers must use
+   * @param questions the patient's questions the referral carried, whose linkIds answers must use;
+   *     without any (an empty response) a review has no answers
    */
   Review parse(Parameters parameters, QuestionnaireResponse questions) {
     RequestProblems problems = new RequestProblems();
@@ -193,14 +194,19 @@ class ReviewParameters {
       problems.add(
           IssueType.VALUE,
           "answer",
-          "linkId '%s' is not one of the patient's questions on this referral (%s)"
-              .formatted(
-                  linkId,
-                  String.join(
-                      ", ",
-                      questions.getItem().stream()
-                          .map(QuestionnaireResponse.QuestionnaireResponseItemComponent::getLinkId)
-                          .toList())));
+          questions.hasItem()
+              ? "linkId '%s' is not one of the patient's questions on this referral (%s)"
+                  .formatted(
+                      linkId,
+                      String.join(
+                          ", ",
+                          questions.getItem().stream()
+                              .map(
+                                  QuestionnaireResponse.QuestionnaireResponseItemComponent
+                                      ::getLinkId)
+                              .toList()))
+              : "linkId '%s' is not one of the patient's questions: this referral carries none, so give the review without answers"
+                  .formatted(linkId));
       return;
     }
     answers.add(new Review.Answer(linkId, questionText(question.get()), text.strip()));
