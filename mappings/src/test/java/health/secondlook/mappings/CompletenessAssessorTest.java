@@ -387,10 +387,13 @@ class CompletenessAssessorTest {
   }
 
   @Test
-  void withoutThePatientsQuestionsTheReferralIsIncomplete() {
+  void withoutThePatientsQuestionsTheReferralIsCompleteAndSaysTheyAreNotAvailable() {
     CompletenessReport report = assessor.assess(completeRecord(), false);
 
-    assertThat(report.missing()).extracting(Item::code).containsExactly("patient-questions");
+    assertThat(report.complete()).isTrue();
+    Item questions = report.item("patient-questions");
+    assertThat(questions.status()).isEqualTo(Status.NOT_AVAILABLE);
+    assertThat(questions.rationale()).contains("what the patient most needs to know");
   }
 
   @Test

@@ -51,7 +51,7 @@ class PacketItemDefinitionTest {
             tuple("current-medications", IF_AVAILABLE),
             tuple("clinical-notes", IF_AVAILABLE),
             tuple("pathology-material", IF_AVAILABLE),
-            tuple("patient-questions", ALWAYS));
+            tuple("patient-questions", IF_AVAILABLE));
   }
 
   @Test

@@ -1,5 +1,6 @@
 package health.secondlook.server.delivery;
 
+import ca.uhn.fhir.model.api.annotation.Description;
 import ca.uhn.fhir.rest.annotation.IdParam;
 import ca.uhn.fhir.rest.annotation.Operation;
 import health.secondlook.server.fhir.FhirOperationProvider;
@@ -23,6 +24,9 @@ class DeliveryOperations implements FhirOperationProvider {
   }
 
   @Operation(name = "$redeliver", type = Task.class)
+  @Description(
+      shortDefinition = "Deliver the packet again",
+      value = "Queues the referral's latest packet for delivery to its recipient again.")
   public Task redeliver(@IdParam IdType taskId) {
     return deliveries.redeliver(taskId);
   }

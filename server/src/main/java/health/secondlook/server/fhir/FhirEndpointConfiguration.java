@@ -9,6 +9,7 @@ import ca.uhn.fhir.jpa.provider.ValueSetOperationProvider;
 import ca.uhn.fhir.jpa.search.DatabaseBackedPagingProvider;
 import ca.uhn.fhir.parser.StrictErrorHandler;
 import ca.uhn.fhir.rest.api.EncodingEnum;
+import ca.uhn.fhir.rest.openapi.OpenApiInterceptor;
 import ca.uhn.fhir.rest.server.HardcodedServerAddressStrategy;
 import ca.uhn.fhir.rest.server.IncomingRequestAddressStrategy;
 import ca.uhn.fhir.rest.server.RestfulServer;
@@ -24,8 +25,10 @@ import org.springframework.context.annotation.Configuration;
 /**
  * Publishes SecondLook's FHIR R4 API at {@code /fhir}: CRUD, search, history, transactions, {@code
  * $validate} and the terminology operations ({@code $expand}, {@code $validate-code}, {@code
- * $lookup}, {@code $translate}). Feature modules add their own operations by declaring beans
- * annotated with HAPI's {@code @Operation} and implementing {@link FhirOperationProvider}.
+ * $lookup}, {@code $translate}), described by the CapabilityStatement ({@code /fhir/metadata}), an
+ * OpenAPI description ({@code /fhir/api-docs}) and a Swagger page ({@code /fhir/swagger-ui/}).
+ * Feature modules add their own operations by declaring beans annotated with HAPI's
+ * {@code @Operation} and implementing {@link FhirOperationProvider}.
  */
 @Configuration(proxyBeanMethods = false)
 class FhirEndpointConfiguration {
@@ -62,8 +65,16 @@ class FhirEndpointConfiguration {
     server.setImplementationDescription(
         "SecondLook: cancer second-opinion referrals, signed packets and reviews");
     JpaCapabilityStatementProvider capabilityStatement =
-        new JpaCapabilityStatementProvider(
-            server, systemDao, storageSettings, searchParamRegistry, validationSupport);
+        new DocumentingCapabilityStatementProvider(
+            server,
+            systemDao,
+            storageSettings,
+            searchParamRegistry,
+            validationSupport,
+            secondLookOperations
+                .orderedStream()
+                .flatMap(o -> o.documentedOperations().stream())
+                .toList());
     capabilityStatement.setImplementationDescription(server.getImplementationDescription());
     server.setServerConformanceProvider(capabilityStatement);
 
@@ -72,6 +83,9 @@ class FhirEndpointConfiguration {
     server.setPagingProvider(pagingProvider);
     server.setDefaultResponseEncoding(EncodingEnum.JSON);
     server.registerInterceptor(new ResponseHighlighterInterceptor());
+    // An OpenAPI description at /fhir/api-docs and a Swagger page at /fhir/swagger-ui/, made from
+    // the CapabilityStatement and OperationDefinitions, for integrators trying the API.
+    server.registerInterceptor(new OpenApiInterceptor());
     server.setServerAddressStrategy(
         properties.serverAddress().isBlank()
             ? new IncomingRequestAddressStrategy()

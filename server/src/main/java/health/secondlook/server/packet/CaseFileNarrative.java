@@ -16,6 +16,7 @@ import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.hl7.fhir.r4.model.Narrative;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Period;
 import org.hl7.fhir.r4.model.QuestionnaireResponse;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
@@ -25,7 +26,8 @@ import org.hl7.fhir.r4.model.ServiceRequest;
  * Writes the packet's narrative: for each section, text that reads like the case file a specialist
  * expects (each report's date, title and conclusion; the patient's questions in their words; what
  * is missing and why; when treatment must start), so a system that shows only narrative still shows
- * a useful case file.
+ * a useful case file. Optional parts of the referral that were not given (the patient's questions,
+ * the treatment start date) are said to be absent rather than left out.
  */
 final class CaseFileNarrative {
 
@@ -97,9 +99,31 @@ final class CaseFileNarrative {
 
   private Narrative reasonAndQuestions(PacketSources sources) {
     ServiceRequest request = sources.serviceRequest();
+    Xhtml html =
+        new Xhtml()
+            .labelled("Reason for referral:", request.getReasonCodeFirstRep().getText())
+            .paragraph(
+                "Requested on %s by %s%s."
+                    .formatted(
+                        day(request.getAuthoredOnElement()),
+                        who(request.getRequester()),
+                        request.hasPerformer()
+                            ? " for " + who(request.getPerformerFirstRep())
+                            : ""));
+    if (sources.questions().isEmpty()) {
+      // Said outright, so the specialist does not look for questions that were lost on the way.
+      return html.heading("No patient questions were given with this referral.").toNarrative();
+    }
+    List<String> questions = questions(sources.questions().get());
+    return html.heading(
+            questions.isEmpty() ? "The patient gave no questions." : "The patient's questions:")
+        .list(questions)
+        .toNarrative();
+  }
+
+  private List<String> questions(QuestionnaireResponse given) {
     List<String> questions = new ArrayList<>();
-    for (QuestionnaireResponse.QuestionnaireResponseItemComponent item :
-        sources.questions().getItem()) {
+    for (QuestionnaireResponse.QuestionnaireResponseItemComponent item : given.getItem()) {
       String question =
           terminology
               .question(item.getLinkId())
@@ -116,18 +140,7 @@ final class CaseFileNarrative {
         }
       }
     }
-    return new Xhtml()
-        .labelled("Reason for referral:", request.getReasonCodeFirstRep().getText())
-        .paragraph(
-            "Requested on %s by %s%s."
-                .formatted(
-                    day(request.getAuthoredOnElement()),
-                    who(request.getRequester()),
-                    request.hasPerformer() ? " for " + who(request.getPerformerFirstRep()) : ""))
-        .heading(
-            questions.isEmpty() ? "The patient gave no questions." : "The patient's questions:")
-        .list(questions)
-        .toNarrative();
+    return questions;
   }
 
   private Narrative completeness(PacketSources sources) {
@@ -168,12 +181,16 @@ final class CaseFileNarrative {
 
   private static Narrative urgency(PacketSources sources) {
     ServiceRequest request = sources.serviceRequest();
-    String startBy = day(request.getOccurrencePeriod().getEndElement());
+    // Read without the getter, which would add an empty period to a referral that has none.
+    String startBy = request.getOccurrence() instanceof Period due ? day(due.getEndElement()) : "";
     return new Xhtml()
         .labelled("Priority:", request.hasPriority() ? request.getPriority().toCode() : "routine")
         .labelled(
             "Treatment must start by:",
-            startBy.isEmpty() ? "no date given" : startBy + "; the opinion is needed before then.")
+            startBy.isEmpty()
+                ? "not known: the referral gave no date, so the priority alone says how urgent the"
+                    + " opinion is."
+                : startBy + "; the opinion is needed before then.")
         .toNarrative();
   }
 

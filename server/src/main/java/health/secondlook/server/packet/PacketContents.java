@@ -40,8 +40,8 @@ final class PacketContents {
     this.terser = terser;
     this.secondLookBase = sources.secondLookBaseUrl();
     sources.pulled().forEach(r -> records.put(key(r), r));
-    List.of(sources.patient(), sources.serviceRequest(), sources.questions())
-        .forEach(r -> records.put(key(r), r));
+    List.of(sources.patient(), sources.serviceRequest()).forEach(r -> records.put(key(r), r));
+    sources.questions().ifPresent(q -> records.put(key(q), q));
 
     Map<String, List<String>> byItem = recordsByItem(sources.completeness());
     for (PacketSection section : PacketSection.values()) {
@@ -53,9 +53,9 @@ final class PacketContents {
       }
       sections.put(section, keys);
     }
-    sections
-        .get(PacketSection.REASON_AND_QUESTIONS)
-        .addAll(List.of(key(sources.serviceRequest()), key(sources.questions())));
+    SortedSet<String> reason = sections.get(PacketSection.REASON_AND_QUESTIONS);
+    reason.add(key(sources.serviceRequest()));
+    sources.questions().ifPresent(q -> reason.add(key(q)));
     sections.get(PacketSection.URGENCY).add(key(sources.serviceRequest()));
 
     Deque<String> pending = new ArrayDeque<>();

@@ -1,5 +1,6 @@
 package health.secondlook.server.packet;
 
+import ca.uhn.fhir.model.api.annotation.Description;
 import ca.uhn.fhir.rest.annotation.IdParam;
 import ca.uhn.fhir.rest.annotation.Operation;
 import health.secondlook.server.fhir.FhirOperationProvider;
@@ -24,6 +25,11 @@ class PacketOperations implements FhirOperationProvider {
   }
 
   @Operation(name = "$proceed", type = Task.class)
+  @Description(
+      shortDefinition = "Go ahead with incomplete records",
+      value =
+          "Makes the packet of a referral whose records are incomplete; its completeness section"
+              + " names what is missing. Returns the Task with its packet output.")
   public Task proceed(@IdParam IdType taskId) {
     return packets.proceed(taskId);
   }

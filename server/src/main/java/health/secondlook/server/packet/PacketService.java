@@ -8,9 +8,11 @@ import ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException;
 import health.secondlook.server.delivery.Deliveries;
 import health.secondlook.server.ehr.EhrDirectory;
 import health.secondlook.server.fhir.Outcomes;
+import health.secondlook.server.referral.PatientQuestions;
 import health.secondlook.server.referral.ReferralTasks;
 import health.secondlook.server.referral.TaskUpdates;
 import java.util.List;
+import java.util.Optional;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Composition;
 import org.hl7.fhir.r4.model.IdType;
@@ -118,16 +120,8 @@ public class PacketService {
 
   private String storePacket(Task task) {
     ServiceRequest serviceRequest = read(ServiceRequest.class, task.getFocus().getReference());
-    String questions =
-        serviceRequest.getSupportingInfo().stream()
-            .map(Reference::getReference)
-            .filter(r -> r != null && r.startsWith("QuestionnaireResponse/"))
-            .findFirst()
-            .orElseThrow(
-                () ->
-                    new IllegalStateException(
-                        "ServiceRequest/%s has no patient's questions"
-                            .formatted(serviceRequest.getIdElement().getIdPart())));
+    Optional<QuestionnaireResponse> questions =
+        PatientQuestions.reference(serviceRequest).map(r -> read(QuestionnaireResponse.class, r));
     ListResource pulled =
         read(ListResource.class, output(task, ReferralTasks.PULLED_RECORDS_OUTPUT));
     String ehrName = ReferralTasks.sourceEhr(task);
@@ -146,7 +140,7 @@ public class PacketService {
         new PacketSources(
             serviceRequest,
             task,
-            read(QuestionnaireResponse.class, questions),
+            questions,
             read(Patient.class, task.getFor().getReference()),
             records(pulled),
             read(Composition.class, output(task, ReferralTasks.COMPLETENESS_REPORT_OUTPUT)),

@@ -4,6 +4,7 @@ import static health.secondlook.terminology.TerminologyContent.PACKET_ITEM_STATU
 
 import health.secondlook.server.referral.ReferralTasks;
 import java.util.List;
+import java.util.Optional;
 import org.hl7.fhir.r4.model.Composition;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.Patient;
@@ -17,9 +18,9 @@ import org.hl7.fhir.r4.model.Task;
  * Everything one packet is assembled from, as stored in SecondLook after a pull. Resources keep
  * SecondLook's ids ({@code Type/id}); the assembler copies them and never changes these.
  *
- * @param serviceRequest the referral (reason, priority, treatment start-by date)
+ * @param serviceRequest the referral (reason, priority and, if known, treatment start-by date)
  * @param task the referral's Task (progress: whether the referrer chose to proceed incomplete)
- * @param questions the patient's questions
+ * @param questions the patient's questions, if the referral carries any
  * @param patient the referral's patient
  * @param pulled every resource of the pull (the pulled-records List), Binaries included
  * @param completeness the pull's completeness report; its {@code date} is when the pull ended
@@ -30,7 +31,7 @@ import org.hl7.fhir.r4.model.Task;
 public record PacketSources(
     ServiceRequest serviceRequest,
     Task task,
-    QuestionnaireResponse questions,
+    Optional<QuestionnaireResponse> questions,
     Patient patient,
     List<Resource> pulled,
     Composition completeness,

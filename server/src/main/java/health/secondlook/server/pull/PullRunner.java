@@ -10,6 +10,7 @@ import health.secondlook.server.ehr.EhrDirectory;
 import health.secondlook.server.ehr.EhrEndpoint;
 import health.secondlook.server.ehr.EhrFailures;
 import health.secondlook.server.packet.PacketService;
+import health.secondlook.server.referral.PatientQuestions;
 import health.secondlook.server.referral.ReferralTasks;
 import health.secondlook.server.referral.TaskUpdates;
 import java.util.ArrayList;
@@ -27,6 +28,7 @@ import org.apache.camel.ProducerTemplate;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.Task;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +47,7 @@ class PullRunner {
   private static final Pattern COUNT = Pattern.compile("&?_count=[^&]*");
 
   private final IFhirResourceDao<Task> tasks;
+  private final IFhirResourceDao<ServiceRequest> serviceRequests;
   private final EhrDirectory ehrs;
   private final PullMappings mappings;
   private final ProducerTemplate producer;
@@ -65,6 +68,7 @@ class PullRunner {
       PullProperties properties,
       PacketService packets) {
     this.tasks = daoRegistry.getResourceDao(Task.class);
+    this.serviceRequests = daoRegistry.getResourceDao(ServiceRequest.class);
     this.ehrs = ehrs;
     this.mappings = mappings;
     this.producer = producer;
@@ -109,7 +113,7 @@ class PullRunner {
         store.store(
             ehrName, ehr.baseUrl().toString(), pulled.values(), "pulled-" + taskId, patient);
     long stored = System.nanoTime();
-    CompletenessReport report = engine.assessor().assess(local, true);
+    CompletenessReport report = engine.assessor().assess(local, hasQuestions(task));
     reports.write("completeness-" + taskId, report, patient, task.getFocus());
     finish(taskId, report, local.size());
     log.info(
@@ -277,6 +281,14 @@ class PullRunner {
         task,
         ReferralTasks.COMPLETENESS_REPORT_OUTPUT,
         new Reference("Composition/completeness-" + taskId));
+  }
+
+  /** Whether the referral came with the patient's questions, which the report counts too. */
+  private boolean hasQuestions(Task task) {
+    ServiceRequest referral =
+        serviceRequests.read(
+            new IdType(task.getFocus().getReference()).toVersionless(), new SystemRequestDetails());
+    return PatientQuestions.reference(referral).isPresent();
   }
 
   private Task read(String taskId) {

@@ -2,6 +2,7 @@ package health.secondlook.server.referral;
 
 import health.secondlook.server.fhir.TransactionEntries;
 import java.util.Date;
+import java.util.Optional;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
@@ -17,10 +18,12 @@ import org.springframework.stereotype.Component;
 
 /**
  * Builds the resources of a new referral, following BSeR's referral ServiceRequest and Task: the
- * ServiceRequest says what is asked (a second opinion, why, how urgently, by when); the Task
- * ({@code code=fulfill}, {@code focus} the ServiceRequest, {@code owner} the recipient) carries the
- * workflow, the due date ({@code restriction.period.end}) and the pull's progress. Both are created
- * conditionally on the request identifier, so a replay cannot make a second referral.
+ * ServiceRequest says what is asked (a second opinion, why, how urgently, by when) and points at
+ * the patient's questions; the Task ({@code code=fulfill}, {@code focus} the ServiceRequest, {@code
+ * owner} the recipient) carries the workflow, the due date ({@code restriction.period.end}) and the
+ * pull's progress. Without questions there is no QuestionnaireResponse; without a treatment start
+ * date neither has a due date, and the priority alone says how urgent the referral is. Both are
+ * created conditionally on the request identifier, so a replay cannot make a second referral.
  */
 @Component
 class ReferralFactory {
@@ -48,11 +51,10 @@ class ReferralFactory {
       TransactionEntries.put(transaction, placeholder(request, patient.localId()));
     }
 
-    QuestionnaireResponse questions = request.questions().copy();
-    questions.setId((String) null);
-    questions.setSubject(subject);
-    questions.setStatus(QuestionnaireResponse.QuestionnaireResponseStatus.COMPLETED);
-    String questionsUrl = TransactionEntries.post(transaction, questions, null);
+    Optional<String> questionsUrl =
+        request
+            .questions()
+            .map(q -> TransactionEntries.post(transaction, questions(q, subject), null));
 
     ServiceRequest serviceRequest = serviceRequest(request, identifier, subject, questionsUrl);
     String serviceRequestUrl =
@@ -63,8 +65,19 @@ class ReferralFactory {
     return transaction;
   }
 
+  private static QuestionnaireResponse questions(QuestionnaireResponse given, Reference subject) {
+    QuestionnaireResponse questions = given.copy();
+    questions.setId((String) null);
+    questions.setSubject(subject);
+    questions.setStatus(QuestionnaireResponse.QuestionnaireResponseStatus.COMPLETED);
+    return questions;
+  }
+
   private ServiceRequest serviceRequest(
-      SecondOpinionRequest request, Identifier identifier, Reference subject, String questions) {
+      SecondOpinionRequest request,
+      Identifier identifier,
+      Reference subject,
+      Optional<String> questions) {
     ServiceRequest serviceRequest = new ServiceRequest();
     serviceRequest.addIdentifier(placerIdentifier(identifier));
     serviceRequest.setStatus(ServiceRequest.ServiceRequestStatus.ACTIVE);
@@ -75,8 +88,9 @@ class ReferralFactory {
     serviceRequest.setAuthoredOn(new Date());
     serviceRequest.setRequester(new Reference().setIdentifier(request.requester()));
     serviceRequest.addReasonCode().setText(request.reason());
-    serviceRequest.addSupportingInfo(new Reference(questions).setDisplay("Patient's questions"));
-    serviceRequest.setOccurrence(dueBy(request));
+    questions.ifPresent(
+        q -> serviceRequest.addSupportingInfo(new Reference(q).setDisplay("Patient's questions")));
+    dueBy(request).ifPresent(serviceRequest::setOccurrence);
     request.recipient().ifPresent(r -> serviceRequest.addPerformer(recipient(r)));
     return serviceRequest;
   }
@@ -97,7 +111,7 @@ class ReferralFactory {
     task.setRequester(new Reference().setIdentifier(request.requester()));
     request.recipient().ifPresent(r -> task.setOwner(recipient(r)));
     // The date treatment must start by is when the opinion is due.
-    task.getRestriction().setPeriod(dueBy(request));
+    dueBy(request).ifPresent(due -> task.getRestriction().setPeriod(due));
     ReferralTasks.addInput(task, ReferralTasks.SOURCE_EHR_INPUT, request.source());
     ReferralTasks.addInput(task, ReferralTasks.SOURCE_PATIENT_INPUT, request.patientId());
     ReferralTasks.setProgress(
@@ -128,8 +142,10 @@ class ReferralFactory {
     return placer;
   }
 
-  private static Period dueBy(SecondOpinionRequest request) {
-    return new Period().setEndElement(new DateTimeType(request.treatmentStartBy().toString()));
+  private static Optional<Period> dueBy(SecondOpinionRequest request) {
+    return request
+        .treatmentStartBy()
+        .map(day -> new Period().setEndElement(new DateTimeType(day.toString())));
   }
 
   private static String token(Identifier identifier) {

@@ -1,9 +1,12 @@
 package health.secondlook.server.referral;
 
+import ca.uhn.fhir.model.api.annotation.Description;
 import ca.uhn.fhir.rest.annotation.IdParam;
 import ca.uhn.fhir.rest.annotation.Operation;
 import ca.uhn.fhir.rest.annotation.ResourceParam;
+import health.secondlook.server.fhir.DocumentedOperation;
 import health.secondlook.server.fhir.FhirOperationProvider;
+import java.util.List;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.ServiceRequest;
@@ -35,7 +38,19 @@ class SecondOpinionOperations implements FhirOperationProvider {
     this.requeue = requeue;
   }
 
+  @Override
+  public List<DocumentedOperation> documentedOperations() {
+    return List.of(SecondOpinionInputs.OPERATION);
+  }
+
   @Operation(name = "$request-second-opinion", type = ServiceRequest.class)
+  @Description(
+      shortDefinition = "Ask for a second opinion",
+      value =
+          "Stores a second-opinion referral and returns its ServiceRequest and Task (status"
+              + " requested) as the parameters serviceRequest and task; the records are pulled"
+              + " from the referring EHR afterwards. Problems are refused with a 4xx"
+              + " OperationOutcome naming each parameter.")
   public Parameters requestSecondOpinion(@ResourceParam Parameters parameters) {
     Referral referral = referrals.submit(parser.parse(parameters));
     Parameters result = new Parameters();
@@ -45,6 +60,9 @@ class SecondOpinionOperations implements FhirOperationProvider {
   }
 
   @Operation(name = "$rerun-pull", type = Task.class)
+  @Description(
+      shortDefinition = "Pull the referral's records again",
+      value = "Pulls the records again, e.g. after the referrer added what was missing.")
   public Task rerunPull(@IdParam IdType taskId) {
     return requeue.requeue(taskId);
   }

@@ -12,15 +12,18 @@ import org.hl7.fhir.r4.model.ServiceRequest.ServiceRequestPriority;
  *
  * @param source the configured EHR the records are pulled from
  * @param patientId the patient's id at that EHR
+ * @param questions the patient's questions, if they gave any
+ * @param priority how urgent the opinion is; {@code routine} unless the referrer said otherwise
+ * @param treatmentStartBy the date treatment must start by, if known; the opinion is due then
  * @param requestIdentifier makes a retried submission return the same referral
  */
 record SecondOpinionRequest(
     String source,
     String patientId,
     String reason,
-    QuestionnaireResponse questions,
+    Optional<QuestionnaireResponse> questions,
     ServiceRequestPriority priority,
-    LocalDate treatmentStartBy,
+    Optional<LocalDate> treatmentStartBy,
     Identifier requester,
     Optional<String> recipient,
     Optional<Identifier> requestIdentifier) {}

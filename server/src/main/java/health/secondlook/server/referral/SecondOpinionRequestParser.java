@@ -26,7 +26,10 @@ import org.springframework.stereotype.Component;
 /**
  * Reads the {@code $request-second-opinion} Parameters into a {@link SecondOpinionRequest},
  * refusing anything the referral could not be acted on with: an unknown EHR or recipient, a patient
- * id that is not a FHIR id, malformed questions, a due date already past.
+ * id that is not a FHIR id, malformed questions, a due date already past. Which parameters are
+ * required is {@link SecondOpinionInputs}'s to say: {@code source}, {@code patient}, {@code reason}
+ * and {@code requester}; a referral without the patient's questions or a known treatment start date
+ * is still a referral.
  */
 @Component
 class SecondOpinionRequestParser {
@@ -51,7 +54,7 @@ class SecondOpinionRequestParser {
 
   SecondOpinionRequest parse(Parameters parameters) {
     RequestProblems problems = new RequestProblems();
-    String source = text(parameters, "source", problems, true);
+    String source = text(parameters, "source", problems);
     if (source != null && ehrs.find(source).isEmpty()) {
       problems.add(
           NOTFOUND,
@@ -59,21 +62,20 @@ class SecondOpinionRequestParser {
           "no EHR named '%s' is configured (configured: %s)"
               .formatted(source, String.join(", ", new TreeSet<>(ehrs.names()))));
     }
-    String patient = text(parameters, "patient", problems, true);
+    String patient = text(parameters, "patient", problems);
     if (patient != null && !FHIR_ID.matcher(patient).matches()) {
       problems.add(INVALID, "patient", "'%s' is not a FHIR resource id".formatted(patient));
     }
-    String reason = text(parameters, "reason", problems, true);
+    String reason = text(parameters, "reason", problems);
     QuestionnaireResponse questions =
-        value(parameters, "questions", QuestionnaireResponse.class, problems, true);
+        value(parameters, "questions", QuestionnaireResponse.class, problems);
     if (questions != null) {
       questionsValidator.problems(questions).forEach(p -> problems.add(INVALID, "questions", p));
     }
     ServiceRequestPriority priority = priority(parameters, problems);
     LocalDate startBy = treatmentStartBy(parameters, problems);
-    Identifier requester = identifier(parameters, "requester", problems, true);
-    Optional<String> recipient =
-        Optional.ofNullable(text(parameters, "recipient", problems, false));
+    Identifier requester = identifier(parameters, "requester", problems);
+    Optional<String> recipient = Optional.ofNullable(text(parameters, "recipient", problems));
     recipient
         .filter(r -> recipients.find(r).isEmpty())
         .ifPresent(
@@ -83,22 +85,22 @@ class SecondOpinionRequestParser {
                     "recipient",
                     "no receiving organisation named '%s' is configured (configured: %s)"
                         .formatted(r, String.join(", ", new TreeSet<>(recipients.names())))));
-    Identifier requestIdentifier = identifier(parameters, "requestIdentifier", problems, false);
+    Identifier requestIdentifier = identifier(parameters, "requestIdentifier", problems);
     problems.throwIfAny();
     return new SecondOpinionRequest(
         source,
         patient,
         reason,
-        questions,
+        Optional.ofNullable(questions),
         priority,
-        startBy,
+        Optional.ofNullable(startBy),
         requester,
         recipient,
         Optional.ofNullable(requestIdentifier));
   }
 
   private ServiceRequestPriority priority(Parameters parameters, RequestProblems problems) {
-    String code = text(parameters, "priority", problems, false);
+    String code = text(parameters, "priority", problems);
     if (code == null) {
       return ServiceRequestPriority.ROUTINE;
     }
@@ -112,7 +114,7 @@ class SecondOpinionRequestParser {
   }
 
   private LocalDate treatmentStartBy(Parameters parameters, RequestProblems problems) {
-    DateType date = value(parameters, "treatmentStartBy", DateType.class, problems, true);
+    DateType date = value(parameters, "treatmentStartBy", DateType.class, problems);
     if (date == null) {
       return null;
     }
@@ -127,18 +129,16 @@ class SecondOpinionRequestParser {
     return startBy;
   }
 
-  private Identifier identifier(
-      Parameters parameters, String name, RequestProblems problems, boolean required) {
-    Identifier identifier = value(parameters, name, Identifier.class, problems, required);
+  private Identifier identifier(Parameters parameters, String name, RequestProblems problems) {
+    Identifier identifier = value(parameters, name, Identifier.class, problems);
     if (identifier != null && (!identifier.hasSystem() || !identifier.hasValue())) {
       problems.add(INVALID, name, "needs both system and value");
     }
     return identifier;
   }
 
-  private String text(
-      Parameters parameters, String name, RequestProblems problems, boolean required) {
-    Type value = value(parameters, name, Type.class, problems, required);
+  private String text(Parameters parameters, String name, RequestProblems problems) {
+    Type value = value(parameters, name, Type.class, problems);
     if (value == null) {
       return null;
     }
@@ -152,15 +152,11 @@ class SecondOpinionRequestParser {
   }
 
   private static <T> T value(
-      Parameters parameters,
-      String name,
-      Class<T> type,
-      RequestProblems problems,
-      boolean required) {
+      Parameters parameters, String name, Class<T> type, RequestProblems problems) {
     List<ParametersParameterComponent> matches =
         parameters.getParameter().stream().filter(p -> name.equals(p.getName())).toList();
     if (matches.isEmpty()) {
-      if (required) {
+      if (SecondOpinionInputs.isRequired(name)) {
         problems.add(REQUIRED, name, "is required");
       }
       return null;

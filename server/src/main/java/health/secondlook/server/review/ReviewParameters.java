@@ -4,6 +4,7 @@ import static health.secondlook.terminology.TerminologyContent.DIAGNOSIS_AGREEME
 import static health.secondlook.terminology.TerminologyContent.PATIENT_QUESTIONNAIRE;
 import static health.secondlook.terminology.TerminologyContent.REVIEW_OUTCOME_SYSTEM;
 
+import health.secondlook.server.fhir.OperationInput;
 import health.secondlook.server.fhir.RequestProblems;
 import health.secondlook.server.terminology.SiteContent;
 import java.util.ArrayList;
@@ -11,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.hl7.fhir.r4.model.CodeSystem;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Identifier;
@@ -30,16 +32,14 @@ import org.springframework.stereotype.Component;
 class ReviewParameters {
 
   private static final Set<String> KNOWN =
-      Set.of(
-          "outcome",
-          "diagnosisAgreement",
-          "recommendedPlan",
-          "answer",
-          "trial",
-          "summary",
-          "reviewer");
+      ReviewInputs.SUBMIT_REVIEW.inputs().stream()
+          .map(OperationInput::name)
+          .collect(Collectors.toUnmodifiableSet());
   private static final Set<String> SINGLE =
-      Set.of("outcome", "diagnosisAgreement", "recommendedPlan", "summary", "reviewer");
+      ReviewInputs.SUBMIT_REVIEW.inputs().stream()
+          .filter(i -> !i.isRepeating())
+          .map(OperationInput::name)
+          .collect(Collectors.toUnmodifiableSet());
 
   private final Map<String, String> outcomes = new LinkedHashMap<>();
   private final Map<String, String> agreements = new LinkedHashMap<>();
@@ -61,7 +61,8 @@ class ReviewParameters {
   }
 
   /**
-   * @param questions the patient's questions the referral carried, whose linkIds answers must use
+   * @param questions the patient's questions the referral carried, whose linkIds answers must use;
+   *     without any (an empty response) a review has no answers
    */
   Review parse(Parameters parameters, QuestionnaireResponse questions) {
     RequestProblems problems = new RequestProblems();
@@ -193,14 +194,19 @@ class ReviewParameters {
       problems.add(
           IssueType.VALUE,
           "answer",
-          "linkId '%s' is not one of the patient's questions on this referral (%s)"
-              .formatted(
-                  linkId,
-                  String.join(
-                      ", ",
-                      questions.getItem().stream()
-                          .map(QuestionnaireResponse.QuestionnaireResponseItemComponent::getLinkId)
-                          .toList())));
+          questions.hasItem()
+              ? "linkId '%s' is not one of the patient's questions on this referral (%s)"
+                  .formatted(
+                      linkId,
+                      String.join(
+                          ", ",
+                          questions.getItem().stream()
+                              .map(
+                                  QuestionnaireResponse.QuestionnaireResponseItemComponent
+                                      ::getLinkId)
+                              .toList()))
+              : "linkId '%s' is not one of the patient's questions: this referral carries none, so give the review without answers"
+                  .formatted(linkId));
       return;
     }
     answers.add(new Review.Answer(linkId, questionText(question.get()), text.strip()));

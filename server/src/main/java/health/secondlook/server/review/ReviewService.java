@@ -10,6 +10,7 @@ import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import health.secondlook.server.fhir.Outcomes;
 import health.secondlook.server.fhir.TransactionEntries;
+import health.secondlook.server.referral.PatientQuestions;
 import health.secondlook.server.referral.ReferralTasks;
 import health.secondlook.server.signing.PacketSignatures;
 import health.secondlook.server.signing.SignatureRole;
@@ -138,11 +139,9 @@ class ReviewService {
     return task;
   }
 
+  /** The patient's questions; none (an empty response) when the referral carries none. */
   private QuestionnaireResponse questions(ServiceRequest serviceRequest) {
-    return serviceRequest.getSupportingInfo().stream()
-        .map(Reference::getReference)
-        .filter(r -> r != null && r.startsWith("QuestionnaireResponse/"))
-        .findFirst()
+    return PatientQuestions.reference(serviceRequest)
         .map(r -> read(QuestionnaireResponse.class, r))
         .orElseGet(QuestionnaireResponse::new);
   }

@@ -18,7 +18,9 @@ import org.springframework.security.web.servlet.util.matcher.PathPatternRequestM
  * <p><b>Authorization of SecondLook's own FHIR API is not in place yet:</b> every {@code /fhir}
  * request is permitted. CSRF protection is off for {@code /fhir/**}, {@code /sandbox-ehr/fhir/**}
  * and {@code /sandbox-recipient/**}, which FHIR clients call without browser sessions, and on for
- * the pages.
+ * the pages. The API's description ({@code /fhir/metadata}, {@code /fhir/api-docs}, {@code
+ * /fhir/swagger-ui/}) is under {@code /fhir/**} too, so it is open with the rest; whoever adds
+ * authorization decides whether it stays open.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {

@@ -2,6 +2,7 @@ package health.secondlook.server.signing;
 
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
+import ca.uhn.fhir.model.api.annotation.Description;
 import ca.uhn.fhir.rest.annotation.IdParam;
 import ca.uhn.fhir.rest.annotation.Operation;
 import ca.uhn.fhir.rest.annotation.ResourceParam;
@@ -47,6 +48,11 @@ class SignatureOperations implements FhirOperationProvider {
   }
 
   @Operation(name = OPERATION, type = Bundle.class, idempotent = true)
+  @Description(
+      shortDefinition = "Verify a packet's signature",
+      value =
+          "Checks the signature of a stored Bundle, or of the posted one; answers valid, a"
+              + " problem per reason it is not, the signer and sigT.")
   public Parameters verifyStored(@IdParam IdType id, RequestDetails request) {
     return parameters(verifier.verify(daos.getResourceDao(Bundle.class).read(id, request)));
   }

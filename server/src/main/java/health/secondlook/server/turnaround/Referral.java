@@ -21,7 +21,8 @@ import org.hl7.fhir.r4.model.Task;
  * @param requested when it was requested ({@code authoredOn}, else its {@code requested} entry)
  * @param reached the first time it reached each status, in the order reached
  * @param due when the opinion is due: the end of {@code Task.restriction.period.end}, which is the
- *     end of that day (in the server's time zone) for a date
+ *     end of that day (in the server's time zone) for a date; empty when the referral gave no
+ *     treatment start date
  */
 record Referral(
     String taskId,
@@ -49,8 +50,11 @@ record Referral(
         task.hasAuthoredOn()
             ? Optional.of(task.getAuthoredOn().toInstant())
             : Optional.ofNullable(reached.get("requested"));
-    DateTimeType end = task.getRestriction().getPeriod().getEndElement();
-    Optional<DateTimeType> dueDate = end.getValue() == null ? Optional.empty() : Optional.of(end);
+    // A referral without a treatment start date has no due date, and is never overdue.
+    Optional<DateTimeType> dueDate =
+        task.hasRestriction() && task.getRestriction().getPeriod().hasEnd()
+            ? Optional.of(task.getRestriction().getPeriod().getEndElement())
+            : Optional.empty();
     return new Referral(
         task.getIdElement().getIdPart(),
         recipient(task, recipients),

@@ -1,5 +1,6 @@
 package health.secondlook.server.turnaround;
 
+import ca.uhn.fhir.model.api.annotation.Description;
 import ca.uhn.fhir.rest.annotation.Operation;
 import ca.uhn.fhir.rest.annotation.OperationParam;
 import health.secondlook.server.fhir.FhirOperationProvider;
@@ -43,6 +44,11 @@ class TurnaroundOperations implements FhirOperationProvider {
   }
 
   @Operation(name = "$turnaround", type = Task.class, idempotent = true)
+  @Description(
+      shortDefinition = "Referral turnaround figures",
+      value =
+          "Per Task status, how many referrals reached it and the median and 90th percentile time"
+              + " to reach it; the overdue reviews.")
   public Parameters turnaround(
       @OperationParam(name = "recipient", min = 0, max = 1) StringType recipient) {
     // The metrics are refreshed too, so both say the same until the next change.

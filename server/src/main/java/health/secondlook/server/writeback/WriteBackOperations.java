@@ -1,5 +1,6 @@
 package health.secondlook.server.writeback;
 
+import ca.uhn.fhir.model.api.annotation.Description;
 import ca.uhn.fhir.rest.annotation.IdParam;
 import ca.uhn.fhir.rest.annotation.Operation;
 import health.secondlook.server.fhir.FhirOperationProvider;
@@ -35,11 +36,17 @@ class WriteBackOperations implements FhirOperationProvider {
   }
 
   @Operation(name = "$retry-write-back", type = Task.class)
+  @Description(
+      shortDefinition = "Write the review back again",
+      value = "Queues the referral's review to be written to the referring EHR again.")
   public Task retryWriteBack(@IdParam IdType taskId) {
     return queue.requeue(taskId);
   }
 
   @Operation(name = "$retry-write-back", type = CommunicationRequest.class)
+  @Description(
+      shortDefinition = "Write the information request again",
+      value = "Queues the specialist's request for more information to be written again.")
   public CommunicationRequest retryInformationRequestWriteBack(@IdParam IdType requestId) {
     return informationRequests.requeue(requestId);
   }

@@ -26,6 +26,7 @@ import org.hl7.fhir.r4.model.Device;
 import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.hl7.fhir.r4.model.DocumentReference;
 import org.hl7.fhir.r4.model.Provenance;
+import org.hl7.fhir.r4.model.QuestionnaireResponse;
 import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.Test;
 
@@ -220,6 +221,25 @@ class PacketAssemblerTest {
         .contains("pathology-report", "discharge-summary", "treatment-plan");
     assertThat(section(packet, "treatment-plan").getEmptyReason().getCodingFirstRep().getCode())
         .isEqualTo("unavailable");
+    assertThat(PacketChecks.validationErrors(packet)).isEmpty();
+  }
+
+  @Test
+  void aReferralWithoutQuestionsOrStartDateSaysSoInItsSections() {
+    PacketSources sources =
+        PacketFixtures.sourcesWithoutQuestionsOrStartDate(
+            SyntheticCancerPatients.withVolume("unit-2", 40), "Confirm stage");
+
+    Bundle packet = assembler(1 << 20).assemble(sources);
+
+    assertThat(section(packet, "reason-and-questions").getText().getDivAsString())
+        .contains("Confirm stage", "No patient questions were given with this referral.")
+        .doesNotContain("The patient's questions:");
+    assertThat(entries(packet, QuestionnaireResponse.class)).isEmpty();
+    assertThat(section(packet, "urgency").getText().getDivAsString())
+        .contains("urgent", "Treatment must start by:", "not known", "priority alone");
+    assertThat(section(packet, "completeness").getText().getDivAsString())
+        .contains("Not available", "The patient's questions");
     assertThat(PacketChecks.validationErrors(packet)).isEmpty();
   }
 

@@ -22,6 +22,7 @@ import health.secondlook.terminology.TerminologyContent;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.hl7.fhir.r4.model.CodeSystem;
@@ -56,6 +57,16 @@ final class PacketFixtures {
   private PacketFixtures() {}
 
   static PacketSources sources(SyntheticPatient patient, String reason) {
+    return sources(patient, reason, true);
+  }
+
+  /** A referral that gave neither the patient's questions nor a treatment start date. */
+  static PacketSources sourcesWithoutQuestionsOrStartDate(SyntheticPatient patient, String reason) {
+    return sources(patient, reason, false);
+  }
+
+  private static PacketSources sources(
+      SyntheticPatient patient, String reason, boolean questionsAndStartDate) {
     List<Resource> atEhr = new ArrayList<>(patient.resources());
     atEhr.addAll(SyntheticCancerPatients.directory());
     Set<String> keys = atEhr.stream().map(PulledResourceMapper::key).collect(Collectors.toSet());
@@ -88,8 +99,10 @@ final class PacketFixtures {
                     .setValue("1234567893")));
     request.addPerformer().setDisplay("Regional tumour board");
     request.addReasonCode().setText(reason);
-    request.addSupportingInfo(new Reference("QuestionnaireResponse/questions-1"));
-    request.setOccurrence(new Period().setEndElement(new DateTimeType("2025-06-23")));
+    if (questionsAndStartDate) {
+      request.addSupportingInfo(new Reference("QuestionnaireResponse/questions-1"));
+      request.setOccurrence(new Period().setEndElement(new DateTimeType("2025-06-23")));
+    }
 
     Task task = new Task();
     task.setId("Task/task-1");
@@ -101,10 +114,10 @@ final class PacketFixtures {
     return new PacketSources(
         request,
         task,
-        questions,
+        questionsAndStartDate ? Optional.of(questions) : Optional.empty(),
         localPatient,
         pulled,
-        completeness(ASSESSOR.assess(pulled, true)),
+        completeness(ASSESSOR.assess(pulled, questionsAndStartDate)),
         new PacketSources.SourceEhr(EHR, EHR_BASE),
         SECONDLOOK_BASE);
   }

@@ -20,15 +20,56 @@ import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.QuestionnaireResponse;
+import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.StringType;
+import org.hl7.fhir.r4.model.Task;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
-/** A request SecondLook cannot act on is refused with a 4xx naming the problem, storing nothing. */
+/**
+ * A request SecondLook cannot act on is refused with a 4xx naming the problem, storing nothing; one
+ * with the required parameters alone is a referral.
+ */
 @H2ServerTest
 class ReferralInputTest {
 
   @LocalServerPort int port;
+
+  @Test
+  void withoutAnyParameterTheFourRequiredOnesAreNamed() throws Exception {
+    OperationOutcome outcome = refusal(new Parameters(), 400);
+
+    assertThat(outcome.getIssue())
+        .extracting(OperationOutcome.OperationOutcomeIssueComponent::getDiagnostics)
+        .containsExactlyInAnyOrder(
+            "source: is required",
+            "patient: is required",
+            "reason: is required",
+            "requester: is required");
+  }
+
+  @Test
+  void aReferralWithoutQuestionsOrStartDateIsAcceptedAndHasNoDueDate() {
+    Parameters request =
+        Referrals.withoutQuestionsOrStartDate(
+            request(TestEhrs.SANDBOX, TestEhrs.MINIMAL_REFERRAL_PATIENT));
+    request.getParameter().removeIf(p -> p.getName().equals("priority"));
+
+    Parameters response = Referrals.submit(FhirClients.client(base()), request);
+
+    ServiceRequest referral = Referrals.serviceRequest(response);
+    Task task = Referrals.task(response);
+    assertThat(task.getStatus()).isEqualTo(Task.TaskStatus.REQUESTED);
+    assertThat(referral.getReasonCodeFirstRep().getText())
+        .isEqualTo("Confirm stage and adjuvant plan");
+    assertThat(referral.getSupportingInfo())
+        .as("no patient's questions")
+        .noneMatch(r -> r.getReference().startsWith("QuestionnaireResponse/"));
+    assertThat(referral.hasOccurrence()).as("no date treatment must start by").isFalse();
+    assertThat(task.hasRestriction()).as("no due date").isFalse();
+    assertThat(referral.getPriority()).isEqualTo(ServiceRequest.ServiceRequestPriority.ROUTINE);
+    assertThat(task.getPriority()).isEqualTo(Task.TaskPriority.ROUTINE);
+  }
 
   @Test
   void unknownEhrIsNamed() throws Exception {
@@ -140,6 +181,11 @@ class ReferralInputTest {
   }
 
   private void assertRefused(Parameters request, int status, String named) throws Exception {
+    OperationOutcome outcome = refusal(request, status);
+    assertThat(outcome.getIssue()).anySatisfy(i -> assertThat(i.getDiagnostics()).contains(named));
+  }
+
+  private OperationOutcome refusal(Parameters request, int status) throws Exception {
     HttpResponse<String> response =
         HttpClient.newHttpClient()
             .send(
@@ -152,8 +198,6 @@ class ReferralInputTest {
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-    OperationOutcome outcome =
-        FhirClients.R4.newJsonParser().parseResource(OperationOutcome.class, response.body());
-    assertThat(outcome.getIssue()).anySatisfy(i -> assertThat(i.getDiagnostics()).contains(named));
+    return FhirClients.R4.newJsonParser().parseResource(OperationOutcome.class, response.body());
   }
 }

@@ -17,6 +17,7 @@ import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import health.secondlook.server.referral.ReferralTasks;
 import health.secondlook.server.support.FhirClients;
 import health.secondlook.server.support.H2ServerTest;
+import health.secondlook.server.support.Referrals;
 import health.secondlook.server.support.TestEhrs;
 import java.time.Duration;
 import java.util.Date;
@@ -119,6 +120,52 @@ class ReviewWorkflowTest {
     assertThat(refusal(() -> submitReview(completed, fullReview())))
         .as("a second review of the same referral")
         .contains("already completed");
+  }
+
+  @Test
+  void aReferralWithoutQuestionsOrStartDateGetsAPacketSayingSoAndAReviewWithoutAnswers() {
+    Task created =
+        task(
+            submit(
+                secondLook(),
+                Referrals.withoutQuestionsOrStartDate(
+                    request(TestEhrs.SANDBOX, TestEhrs.REVIEW_NO_QUESTIONS_PATIENT))));
+    Task pulled = awaitPullEnd(secondLook(), created.getIdPart(), PULL);
+
+    assertThat(progress(pulled))
+        .as(pulled.getBusinessStatus().getText())
+        .isEqualTo("records-complete");
+    Bundle packet =
+        secondLook()
+            .read()
+            .resource(Bundle.class)
+            .withUrl(ReferralTasks.output(pulled, "packet").orElseThrow())
+            .execute();
+    assertThat(sectionText(packet, "reason-and-questions"))
+        .contains("No patient questions were given with this referral.");
+    assertThat(sectionText(packet, "urgency")).contains("urgent", "not known", "priority alone");
+    assertThat(sectionText(packet, "completeness"))
+        .contains("Not available", "The patient's questions");
+    assertThat(packet.getEntry())
+        .extracting(e -> e.getResource().fhirType())
+        .doesNotContain("QuestionnaireResponse");
+
+    Task accepted = moveTo(pulled, TaskStatus.ACCEPTED);
+    Parameters answering = fullReview();
+    assertThat(refusal(() -> submitReview(accepted, answering)))
+        .as("answers to questions the referral does not carry")
+        .contains("linkId 'diagnosis-clear' is not one of the patient's questions")
+        .contains("this referral carries none");
+    Parameters withoutAnswers = fullReview();
+    withoutAnswers.getParameter().removeIf(p -> p.getName().equals("answer"));
+
+    Parameters result = submitReview(accepted, withoutAnswers);
+
+    Task completed = (Task) result.getParameter("task").getResource();
+    assertThat(completed.getStatus()).isEqualTo(TaskStatus.COMPLETED);
+    Review review = FeedbackDocument.review((Bundle) result.getParameter("feedback").getResource());
+    assertThat(review.outcome().getCode()).isEqualTo("modifies-plan");
+    assertThat(review.answers()).isEmpty();
   }
 
   @Test
@@ -353,6 +400,16 @@ class ReviewWorkflowTest {
               .toList());
     }
     throw new AssertionError("expected a refusal");
+  }
+
+  private static String sectionText(Bundle packet, String code) {
+    Composition composition = (Composition) packet.getEntryFirstRep().getResource();
+    return composition.getSection().stream()
+        .filter(s -> s.getCode().getCoding().stream().anyMatch(c -> code.equals(c.getCode())))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("No section " + code))
+        .getText()
+        .getDivAsString();
   }
 
   private static Resource entry(Bundle bundle, Reference reference) {

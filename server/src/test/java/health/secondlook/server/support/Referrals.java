@@ -48,6 +48,14 @@ public final class Referrals {
     return request(source, patient, UUID.randomUUID().toString());
   }
 
+  /** A valid request without the patient's questions and without a treatment start date. */
+  public static Parameters withoutQuestionsOrStartDate(Parameters request) {
+    request
+        .getParameter()
+        .removeIf(p -> p.getName().equals("questions") || p.getName().equals("treatmentStartBy"));
+    return request;
+  }
+
   public static QuestionnaireResponse questions() {
     QuestionnaireResponse questions = new QuestionnaireResponse();
     questions.setQuestionnaire(PATIENT_QUESTIONNAIRE);

@@ -76,6 +76,12 @@ public final class TestEhrs {
   public static final String REVIEW_RULES_PATIENT = "review-2";
   public static final String REVIEW_INFORMATION_PATIENT = "review-info-1";
 
+  /** Complete; referred without questions or start date, and reviewed, by the review tests. */
+  public static final String REVIEW_NO_QUESTIONS_PATIENT = "review-no-questions-1";
+
+  /** Complete; referred with only the required parameters by the referral input tests. */
+  public static final String MINIMAL_REFERRAL_PATIENT = "minimal-1";
+
   /** A complete sandbox patient only the information-request write-back tests refer. */
   public static final String INFORMATION_WRITE_BACK_PATIENT = "info-writeback-1";
 
@@ -144,10 +150,15 @@ public final class TestEhrs {
     sandboxPatients.add(SyntheticCancerPatients.withVolume(SIGNED_PACKET_PATIENT, 40));
     sandboxPatients.add(withoutPlanOrDischarge(PACKET_INCOMPLETE_PATIENT));
     for (String reviewed :
-        List.of(REVIEW_PATIENT, REVIEW_RULES_PATIENT, REVIEW_INFORMATION_PATIENT)) {
+        List.of(
+            REVIEW_PATIENT,
+            REVIEW_RULES_PATIENT,
+            REVIEW_INFORMATION_PATIENT,
+            REVIEW_NO_QUESTIONS_PATIENT)) {
       sandboxPatients.add(SyntheticCancerPatients.withVolume(reviewed, 30));
     }
     sandboxPatients.add(withoutPlanOrDischarge(REVIEW_INCOMPLETE_PATIENT));
+    sandboxPatients.add(SyntheticCancerPatients.withVolume(MINIMAL_REFERRAL_PATIENT, 30));
     sandboxPatients.add(SyntheticCancerPatients.withVolume(LOOP_PATIENT, 30));
     sandboxPatients.add(SyntheticCancerPatients.withVolume(WRITE_BACK_PATIENT, 30));
     sandboxPatients.add(SyntheticCancerPatients.withVolume(WRITE_BACK_UNREVIEWED_PATIENT, 30));

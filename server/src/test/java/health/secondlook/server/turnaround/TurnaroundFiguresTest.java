@@ -44,6 +44,24 @@ class TurnaroundFiguresTest {
   }
 
   @Test
+  void aReferralWithoutATreatmentStartDateIsNeverOverdue() {
+    Task task = task("requested", "2026-11-25");
+    task.setRestriction(null);
+    Referral undated = Referral.of(task, Set.of("tumour-board"), ZONE);
+    Instant yearsLater = Instant.parse("2030-01-01T00:00:00Z");
+
+    assertThat(undated.dueDate()).isEmpty();
+    assertThat(undated.overdueAt(yearsLater)).isFalse();
+    TurnaroundFigures figures =
+        TurnaroundFigures.of(List.of(undated, referral("requested", "2026-11-25")), yearsLater);
+    assertThat(figures.overdue())
+        .extracting(Referral::dueDate)
+        .hasSize(1)
+        .allMatch(d -> d.isPresent());
+    assertThat(figures.status("requested").reached()).isEqualTo(2);
+  }
+
+  @Test
   void onlyReferralsThatReachedAStatusCount() {
     Referral a = referral("received", "2030-01-01");
     TurnaroundFigures figures = TurnaroundFigures.of(List.of(a), REQUESTED.plusSeconds(60));
