@@ -1,8 +1,10 @@
 package health.secondlook.server.demo;
 
+import java.nio.file.Path;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.annotation.Profile;
 import org.springframework.context.event.EventListener;
@@ -19,21 +21,21 @@ class DemoBanner {
   private static final Logger log = LoggerFactory.getLogger(DemoBanner.class);
 
   private final SandboxUsers users;
+  private final Path dataDirectory;
 
-  DemoBanner(SandboxUsers users) {
+  DemoBanner(SandboxUsers users, @Value("${secondlook.data-dir}") Path dataDirectory) {
     this.users = users;
+    this.dataDirectory = dataDirectory;
   }
 
   @EventListener
   void announce(ApplicationReadyEvent ready) {
     String port = ready.getApplicationContext().getEnvironment().getProperty("local.server.port");
     String root = "http://localhost:" + port;
+    Path file = users.writeTo(dataDirectory);
     String people =
         users.all().stream()
-            .map(
-                p ->
-                    "  %-22s %s / %s"
-                        .formatted(p.name(), p.username(), users.password(p.username())))
+            .map(p -> "  %-12s %s".formatted(p.username(), p.name()))
             .collect(Collectors.joining("\n"));
     log.info(
         """
@@ -45,7 +47,7 @@ class DemoBanner {
           SecondLook FHIR API                   {}/fhir/metadata (operations: {}/fhir/swagger-ui/)
           Sandbox referring EHR (FHIR)          {}{}/Patient
           Health                                {}/actuator/health
-        Demo users for this start (name, user / password):
+        Demo users (their passwords for this start are in {}):
         {}
         """,
         root,
@@ -58,6 +60,7 @@ class DemoBanner {
         root,
         DemoSandboxConfiguration.SANDBOX_PATH,
         root,
+        file.toAbsolutePath(),
         people);
   }
 }

@@ -54,6 +54,7 @@ final class SandboxClients implements RegisteredClientRepository {
   static final String KEYS_PATH = "/sandbox-ehr/registered-keys/";
 
   private final Map<String, JWK> publicKeys = new ConcurrentHashMap<>();
+  private final Set<String> specialistClients = ConcurrentHashMap.newKeySet();
   private final EhrDirectory ehrs;
   private final RecipientDirectory recipients;
   private final Environment environment;
@@ -105,9 +106,11 @@ final class SandboxClients implements RegisteredClientRepository {
       RecipientDirectory.Recipient recipient = recipients.find(name).orElseThrow();
       if (recipient.launch() != null) {
         clients.add(client(recipient.launch(), "specialist-ehr-" + name, SMART_SCOPES));
+        specialistClients.add(recipient.launch().clientId());
       }
       if (recipient.signIn() != null) {
         clients.add(client(recipient.signIn(), "sign-in-" + name, List.of("openid", "profile")));
+        specialistClients.add(recipient.signIn().clientId());
       }
     }
     if (clients.isEmpty()) {
@@ -163,6 +166,12 @@ final class SandboxClients implements RegisteredClientRepository {
                 .build())
         .tokenSettings(TokenSettings.builder().accessTokenTimeToLive(Duration.ofMinutes(5)).build())
         .build();
+  }
+
+  /** Whether the client is a receiving organisation's, which only specialists may sign in to. */
+  boolean forSpecialists(String clientId) {
+    repository();
+    return specialistClients.contains(clientId);
   }
 
   /**

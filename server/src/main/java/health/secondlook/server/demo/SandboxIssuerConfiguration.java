@@ -93,10 +93,12 @@ class SandboxIssuerConfiguration {
   SandboxLaunchTokens sandboxLaunchTokens(
       SandboxLaunchContexts contexts,
       SandboxUsers users,
+      SandboxClients clients,
       OAuth2AuthorizationService authorizations) {
     return new SandboxLaunchTokens(
         contexts,
         users,
+        clients,
         authorizations,
         Set.of(DemoSandboxConfiguration.SANDBOX_PATH, DemoSandboxConfiguration.RECIPIENT_PATH));
   }

@@ -4,6 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.springframework.security.authentication.AnonymousAuthenticationToken;
+import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationRequest;
@@ -32,6 +34,7 @@ final class SandboxLaunchTokens implements OAuth2TokenCustomizer<JwtEncodingCont
 
   private final SandboxLaunchContexts contexts;
   private final SandboxUsers users;
+  private final SandboxClients clients;
   private final OAuth2AuthorizationService authorizations;
   private final Set<String> fhirPaths;
 
@@ -42,17 +45,37 @@ final class SandboxLaunchTokens implements OAuth2TokenCustomizer<JwtEncodingCont
   SandboxLaunchTokens(
       SandboxLaunchContexts contexts,
       SandboxUsers users,
+      SandboxClients clients,
       OAuth2AuthorizationService authorizations,
       Set<String> fhirPaths) {
     this.contexts = contexts;
     this.users = users;
+    this.clients = clients;
     this.authorizations = authorizations;
     this.fhirPaths = fhirPaths;
   }
 
-  /** Checks {@code launch} and {@code aud}; runs after Spring's own checks of the request. */
+  /**
+   * Checks who may sign in to which client (a referring clinician to SecondLook as the EHR's app, a
+   * specialist to the tumour board's), then {@code launch} and {@code aud}. Runs after Spring's own
+   * checks of the request.
+   */
   void checkAuthorizationRequest(OAuth2AuthorizationCodeRequestAuthenticationContext context) {
     OAuth2AuthorizationCodeRequestAuthenticationToken request = context.getAuthentication();
+    if (request.getPrincipal() instanceof Authentication user
+        && user.isAuthenticated()
+        && !(user instanceof AnonymousAuthenticationToken)) {
+      boolean specialist =
+          users.find(user.getName()).map(SandboxUsers.Person::isSpecialist).orElse(false);
+      if (specialist != clients.forSpecialists(request.getClientId())) {
+        throw new OAuth2AuthorizationCodeRequestAuthenticationException(
+            new OAuth2Error(
+                OAuth2ErrorCodes.ACCESS_DENIED,
+                user.getName() + " may not sign in to " + request.getClientId(),
+                null),
+            request);
+      }
+    }
     Map<String, Object> parameters = request.getAdditionalParameters();
     boolean smart =
         request.getScopes().stream().anyMatch(s -> s.equals(LAUNCH) || s.startsWith("launch/"));

@@ -1,5 +1,10 @@
 package health.secondlook.server.demo;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -13,12 +18,20 @@ import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 /**
  * The demo's people: a referring oncologist who signs in to the sandbox EHR, and a tumour-board
  * specialist who signs in through the same sandbox identity provider. Their passwords are made at
- * each start and printed in the start-up banner, so none is ever written in the repository.
+ * each start and written to {@code demo-users.txt} in the data directory, readable by its owner
+ * only: never in the repository, never in the log.
  */
 final class SandboxUsers {
 
   /** One demo user: sign-in name, display name, and the path of the FHIR resource they are. */
-  record Person(String username, String name, String fhirUser, String role) {}
+  record Person(String username, String name, String fhirUser, String role) {
+
+    boolean isSpecialist() {
+      return "specialist".equals(role);
+    }
+  }
+
+  static final String FILE = "demo-users.txt";
 
   static final String ONCOLOGIST = "oncologist";
   static final String SPECIALIST = "specialist";
@@ -62,6 +75,33 @@ final class SandboxUsers {
   /** This start's password for a demo user. */
   String password(String username) {
     return passwords.get(username);
+  }
+
+  /** Writes this start's sign-in names and passwords to {@link #FILE} in {@code directory}. */
+  Path writeTo(Path directory) {
+    Path file = directory.resolve(FILE);
+    StringBuilder text =
+        new StringBuilder(
+            "# The demo's users for this start of SecondLook (made anew at each start)\n");
+    people
+        .values()
+        .forEach(
+            p ->
+                text.append(
+                    "%-12s %-18s %s%n"
+                        .formatted(p.username(), passwords.get(p.username()), p.name())));
+    try {
+      Files.createDirectories(directory);
+      Files.writeString(file, text);
+      try {
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+      } catch (UnsupportedOperationException notPosix) {
+        // Windows: the data directory's own permissions apply
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the demo users to " + file, e);
+    }
+    return file;
   }
 
   InMemoryUserDetailsManager userDetails() {
