@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import health.secondlook.sandbox.SyntheticCancerPatients;
 import health.secondlook.sandbox.recipient.SandboxRecipientSystem;
+import health.secondlook.server.support.DemoServerTest;
 import health.secondlook.server.support.FhirClients;
-import health.secondlook.server.support.H2ServerTest;
 import java.util.List;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CapabilityStatement;
@@ -17,14 +17,12 @@ import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Task;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.ActiveProfiles;
 
 /**
  * The demo a newcomer starts: a sandbox referring EHR with synthetic cancer patients at its own
  * FHIR base URL, beside SecondLook's own API, reached over HTTP like a real EHR.
  */
-@H2ServerTest
-@ActiveProfiles("demo")
+@DemoServerTest
 class DemoModeTest {
 
   @LocalServerPort int port;
