@@ -123,21 +123,22 @@ class LaunchRegistrations implements ClientRegistrationRepository {
               + e.getMessage(),
           e);
     }
-    return builder
-        .registrationId(party.registrationId())
-        .clientId(party.client().clientId())
-        .clientSecret(party.client().clientSecret())
-        .clientAuthenticationMethod(method(party.client()))
-        .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
-        .redirectUri(REDIRECT_URI)
-        .scope(Arrays.asList(party.client().scopeOr(SIGN_IN_SCOPE).split("\\s+")))
-        .clientName(party.name())
+    return withClient(
+            builder.registrationId(party.registrationId()),
+            party,
+            party.client().scopeOr(SIGN_IN_SCOPE))
         .build();
   }
 
   private static ClientRegistration.Builder base(LaunchParty party, String scope) {
+    return withClient(ClientRegistration.withRegistrationId(party.registrationId()), party, scope);
+  }
+
+  /** What SecondLook's configuration, not the party's discovery, says about the client. */
+  private static ClientRegistration.Builder withClient(
+      ClientRegistration.Builder builder, LaunchParty party, String scope) {
     LaunchClient client = party.client();
-    return ClientRegistration.withRegistrationId(party.registrationId())
+    return builder
         .clientId(client.clientId())
         .clientSecret(client.clientSecret())
         .clientAuthenticationMethod(method(client))
