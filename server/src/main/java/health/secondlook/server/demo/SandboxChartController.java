@@ -3,6 +3,7 @@ package health.secondlook.server.demo;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Comparator;
 import java.util.List;
@@ -44,10 +45,12 @@ class SandboxChartController {
   private static final String SECOND_OPINION_REPORT = "11488-4";
 
   private final SandboxLaunchContexts launches;
+  private final SandboxStaffTokens staffTokens;
   private final FhirContext fhir = FhirContext.forR4Cached();
 
-  SandboxChartController(SandboxLaunchContexts launches) {
+  SandboxChartController(SandboxLaunchContexts launches, SandboxStaffTokens staffTokens) {
     this.launches = launches;
+    this.staffTokens = staffTokens;
   }
 
   @GetMapping(SandboxIssuerConfiguration.LOGIN_PATH)
@@ -176,6 +179,11 @@ class SandboxChartController {
 
   private IGenericClient client(HttpServletRequest request, String fhirPath) {
     fhir.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
-    return fhir.newRestfulGenericClient("http://localhost:" + request.getLocalPort() + fhirPath);
+    String host = "http://localhost:" + request.getLocalPort();
+    IGenericClient client = fhir.newRestfulGenericClient(host + fhirPath);
+    client.registerInterceptor(
+        new BearerTokenAuthInterceptor(
+            staffTokens.token(host + SandboxIssuerConfiguration.ISSUER_PATH)));
+    return client;
   }
 }

@@ -50,6 +50,10 @@ final class SandboxClients implements RegisteredClientRepository {
           "user/*.rs",
           "user/*.read");
 
+  /** SMART Backend Services scopes the sandbox grants: system-level reads, searches and writes. */
+  static final List<String> BACKEND_SCOPES =
+      List.of("system/*.rs", "system/*.cu", "system/*.cruds", "system/*.read", "system/*.write");
+
   /** Where each private_key_jwt client's registered public key is published. */
   static final String KEYS_PATH = "/sandbox-ehr/registered-keys/";
 
@@ -158,7 +162,7 @@ final class SandboxClients implements RegisteredClientRepository {
         .clientId(auth.clientId())
         .clientAuthenticationMethod(ClientAuthenticationMethod.PRIVATE_KEY_JWT)
         .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
-        .scopes(s -> s.addAll(List.of("system/*.rs", "system/*.read", "system/*.cruds")))
+        .scopes(s -> s.addAll(BACKEND_SCOPES))
         .clientSettings(
             ClientSettings.builder()
                 .jwkSetUrl(keysUrl(auth.clientId()))

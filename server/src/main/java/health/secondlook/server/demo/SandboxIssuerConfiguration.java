@@ -18,9 +18,11 @@ import org.springframework.context.annotation.Profile;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.server.authorization.InMemoryOAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationProvider;
@@ -54,6 +56,12 @@ class SandboxIssuerConfiguration {
 
   static final String ISSUER_PATH = "/sandbox-ehr";
   static final String LOGIN_PATH = ISSUER_PATH + "/login";
+
+  /** Keys for the demo's private_key_jwt clients, made before the settings that name them. */
+  @Bean
+  static DemoClientKeys demoClientKeys(Environment environment) {
+    return new DemoClientKeys(environment);
+  }
 
   @Bean
   SandboxUsers sandboxUsers() {
@@ -101,6 +109,43 @@ class SandboxIssuerConfiguration {
         clients,
         authorizations,
         Set.of(DemoSandboxConfiguration.SANDBOX_PATH, DemoSandboxConfiguration.RECIPIENT_PATH));
+  }
+
+  @Bean
+  SandboxStaffTokens sandboxStaffTokens(JWKSource<SecurityContext> keys, Clock clock) {
+    return new SandboxStaffTokens(keys, clock);
+  }
+
+  /**
+   * The sandbox EHR's FHIR API takes only the sandbox's own access tokens, and only for what their
+   * SMART scopes allow, like a production EHR: SecondLook's pull and write-back come with a Backend
+   * Services token, its preview with the launching user's. Only the CapabilityStatement and the
+   * SMART configuration are public.
+   */
+  @Bean
+  @Order(Ordered.HIGHEST_PRECEDENCE + 11)
+  SecurityFilterChain sandboxFhirChain(HttpSecurity http, JWKSource<SecurityContext> keys)
+      throws Exception {
+    PathPatternRequestMatcher.Builder paths = PathPatternRequestMatcher.withDefaults();
+    String fhir = DemoSandboxConfiguration.SANDBOX_PATH;
+    return http.securityMatcher(paths.matcher(fhir + "/**"))
+        .authorizeHttpRequests(
+            requests ->
+                requests
+                    .requestMatchers(
+                        paths.matcher(HttpMethod.GET, fhir + "/metadata"),
+                        paths.matcher(HttpMethod.GET, fhir + SandboxSmartConfiguration.PATH))
+                    .permitAll()
+                    .anyRequest()
+                    .access(new SandboxFhirScopes()))
+        .oauth2ResourceServer(
+            resource ->
+                resource.jwt(
+                    jwt -> jwt.decoder(OAuth2AuthorizationServerConfiguration.jwtDecoder(keys))))
+        .sessionManagement(
+            session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+        .csrf(csrf -> csrf.disable())
+        .build();
   }
 
   @Bean

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 /**
@@ -38,7 +39,10 @@ final class SandboxSmartConfiguration extends HttpServlet {
         "token_endpoint_auth_methods_supported", List.of("client_secret_basic", "private_key_jwt"));
     configuration.put(
         "token_endpoint_auth_signing_alg_values_supported", List.of("RS384", "ES384"));
-    configuration.put("scopes_supported", SandboxClients.SMART_SCOPES);
+    configuration.put(
+        "scopes_supported",
+        Stream.concat(SandboxClients.SMART_SCOPES.stream(), SandboxClients.BACKEND_SCOPES.stream())
+            .toList());
     configuration.put("response_types_supported", List.of("code"));
     configuration.put("code_challenge_methods_supported", List.of("S256"));
     configuration.put(

@@ -9,6 +9,7 @@ import org.springframework.security.web.WebAttributes;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.util.UriComponentsBuilder;
@@ -60,14 +61,46 @@ class LaunchController {
               + ", which is not an EHR SecondLook is configured to be launched from. Your"
               + " SecondLook administrator can add it (secondlook.ehrs.<name>.launch).");
     }
+    return authorize(party.get(), launch, model, response);
+  }
+
+  /**
+   * A specialist's sign-in with their organisation's identity provider, which is discovered first,
+   * so one that cannot be reached gets a clear page instead of Spring's bare error.
+   */
+  @GetMapping(SIGN_IN_PATH + "/{registrationId}")
+  String signInWith(
+      @PathVariable String registrationId, Model model, HttpServletResponse response) {
+    Optional<LaunchParty> party =
+        parties.byRegistrationId(registrationId).filter(p -> p.kind() == Kind.SPECIALIST_SIGN_IN);
+    if (party.isEmpty()) {
+      return problem(
+          model,
+          response,
+          404,
+          "No such sign-in",
+          "SecondLook has no sign-in called "
+              + registrationId
+              + ". Choose one on the sign-in page.");
+    }
+    return authorize(party.get(), null, model, response);
+  }
+
+  /** Discovers the party's endpoints, then sends the browser on to its authorisation request. */
+  private String authorize(
+      LaunchParty party, String launch, Model model, HttpServletResponse response) {
     try {
-      registrations.registration(party.get());
+      registrations.registration(party);
     } catch (LaunchDiscoveryException e) {
-      return problem(model, response, 502, "The EHR could not be reached", e.getMessage());
+      String who =
+          party.kind() == Kind.SPECIALIST_SIGN_IN
+              ? "The identity provider could not be reached"
+              : "The EHR could not be reached";
+      return problem(model, response, 502, who, e.getMessage());
     }
     UriComponentsBuilder target =
         UriComponentsBuilder.fromPath(SmartAuthorizationRequests.AUTHORIZATION_PATH)
-            .pathSegment(party.get().registrationId());
+            .pathSegment(party.registrationId());
     if (launch != null && !launch.isBlank()) {
       target.queryParam(SmartAuthorizationRequests.LAUNCH, launch);
     }

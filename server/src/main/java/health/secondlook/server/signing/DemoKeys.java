@@ -2,6 +2,7 @@ package health.secondlook.server.signing;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -20,6 +21,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 
 /**
  * Demo mode's signing keys, made on first start and reused afterwards, in a {@code keys} folder of
@@ -33,6 +36,9 @@ import java.util.List;
  * </ul>
  *
  * The CA's private key is used once, to issue the signing certificate, and never stored.
+ *
+ * <p>It also makes the private keys demo clients authenticate to the sandbox with ({@code
+ * private_key_jwt}), one PKCS#8 PEM file each, readable by its owner only.
  */
 public final class DemoKeys {
 
@@ -58,6 +64,23 @@ public final class DemoKeys {
       Certificates.write(List.of(root), ca);
     }
     return identity;
+  }
+
+  /** A new RSA private key in {@code pemFile} (PKCS#8 PEM) unless the file exists already. */
+  public static void ensurePrivateKey(Path pemFile) {
+    if (Files.exists(pemFile)) {
+      return;
+    }
+    try {
+      createOwnerOnlyDirectory(pemFile.toAbsolutePath().getParent());
+      try (OutputStream out = ownerOnly(pemFile);
+          JcaPEMWriter writer =
+              new JcaPEMWriter(new OutputStreamWriter(out, StandardCharsets.US_ASCII))) {
+        writer.writeObject(new JcaPKCS8Generator(rsa().getPrivate(), null));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the demo client key " + pemFile, e);
+    }
   }
 
   private static void create(Path directory) {

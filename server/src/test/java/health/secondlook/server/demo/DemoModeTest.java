@@ -1,12 +1,20 @@
 package health.secondlook.server.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import health.secondlook.sandbox.SyntheticCancerPatients;
 import health.secondlook.sandbox.recipient.SandboxRecipientSystem;
+import health.secondlook.server.ehr.EhrClients;
 import health.secondlook.server.support.DemoServerTest;
 import health.secondlook.server.support.FhirClients;
+import health.secondlook.server.support.Referrals;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CapabilityStatement;
@@ -16,19 +24,61 @@ import org.hl7.fhir.r4.model.ImagingStudy;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Task;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * The demo a newcomer starts: a sandbox referring EHR with synthetic cancer patients at its own
- * FHIR base URL, beside SecondLook's own API, reached over HTTP like a real EHR.
+ * FHIR base URL, beside SecondLook's own API, reached over HTTP like a real EHR, with the SMART
+ * Backend Services token SecondLook is configured to get from the sandbox's authorisation server.
  */
 @DemoServerTest
 class DemoModeTest {
 
   @LocalServerPort int port;
+  @Autowired EhrClients ehrs;
 
+  /** The sandbox EHR as SecondLook's pull reaches it: with a Backend Services token. */
   IGenericClient sandbox() {
-    return FhirClients.client("http://localhost:" + port + "/sandbox-ehr/fhir");
+    return ehrs.client("sandbox");
+  }
+
+  @Test
+  void sandboxEhrAnswersNoSearchWithoutAToken() throws Exception {
+    HttpResponse<String> anonymous =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + port + "/sandbox-ehr/fhir/Patient"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+
+    assertThat(anonymous.statusCode()).isEqualTo(401);
+    assertThat(anonymous.headers().firstValue("WWW-Authenticate"))
+        .hasValueSatisfying(h -> assertThat(h).startsWith("Bearer"));
+    assertThat(anonymous.body()).doesNotContain("Testpatient");
+  }
+
+  @Test
+  void aReferralIsPulledFromTheSandboxWithABackendServicesToken() {
+    IGenericClient secondLook = FhirClients.client("http://localhost:" + port + "/fhir");
+    Task task =
+        Referrals.task(
+            Referrals.submit(
+                secondLook, Referrals.request("sandbox", SyntheticCancerPatients.LUNG)));
+
+    // The sandbox refuses anonymous calls, so a delivered packet means every search carried a
+    // token.
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                secondLook
+                    .read()
+                    .resource(Task.class)
+                    .withId(task.getIdElement().toUnqualifiedVersionless())
+                    .execute(),
+            t -> Referrals.progress(t).equals("delivered"));
   }
 
   @Test

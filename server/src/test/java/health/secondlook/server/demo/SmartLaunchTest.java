@@ -1,16 +1,24 @@
 package health.secondlook.server.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import ca.uhn.fhir.rest.client.api.IGenericClient;
 import health.secondlook.sandbox.SyntheticCancerPatients;
 import health.secondlook.server.support.DemoServerTest;
+import health.secondlook.server.support.FhirClients;
+import health.secondlook.server.support.Referrals;
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Task;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.web.util.UriComponentsBuilder;
 
 /**
@@ -28,6 +36,7 @@ class SmartLaunchTest {
   @LocalServerPort int port;
   @Autowired SandboxUsers users;
   @Autowired SandboxLaunchContexts launches;
+  @Autowired SandboxClients clients;
 
   private String iss() {
     return "http://localhost:" + port + DemoSandboxConfiguration.SANDBOX_PATH;
@@ -183,6 +192,80 @@ class SmartLaunchTest {
 
     assertThat(composer.uri().getPath()).isEqualTo("/referrer/compose");
     assertThat(composer.body()).contains("Ada Testpatient");
+  }
+
+  @Test
+  void aSpecialistLaunchedFromTheirEhrWithTheReceivedTaskLandsOnThatReferral() {
+    IGenericClient secondLook = FhirClients.client("http://localhost:" + port + "/fhir");
+    Task ours =
+        Referrals.task(
+            Referrals.submit(
+                secondLook, Referrals.request("sandbox", SyntheticCancerPatients.COLORECTAL)));
+    String id = ours.getIdElement().getIdPart();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> secondLook.read().resource(Task.class).withId(id).execute(),
+            t -> Referrals.progress(t).equals("delivered"));
+    String theirs = recipientTaskFor(id);
+    BrowserlessSession browser = new BrowserlessSession(port);
+    browser.signInToSandbox(SandboxUsers.SPECIALIST, users.password(SandboxUsers.SPECIALIST));
+    HttpResponse<String> worklist = browser.open(SandboxChartController.SPECIALIST_EHR_PATH);
+
+    HttpResponse<String> referral =
+        browser.post(
+            SandboxChartController.SPECIALIST_EHR_PATH + "/" + theirs + "/open",
+            worklist.body(),
+            Map.of());
+
+    assertThat(referral.uri().getPath()).isEqualTo("/specialist/referrals/" + id);
+    assertThat(referral.body()).contains("Signature verified");
+    assertThat(query(browser.visitedStartingWith("/sandbox-ehr/oauth2/authorize")).get("aud"))
+        .containsExactly("http://localhost:" + port + DemoSandboxConfiguration.RECIPIENT_PATH);
+    // The sandbox holds no secret for this client: the code was exchanged with private_key_jwt.
+    assertThat(
+            clients.findByClientId("secondlook-tumour-board-ehr").getClientAuthenticationMethods())
+        .containsExactly(ClientAuthenticationMethod.PRIVATE_KEY_JWT);
+  }
+
+  @Test
+  void aSpecialistLaunchWithATaskThatIsNoReferralSaysSo() {
+    BrowserlessSession browser = new BrowserlessSession(port);
+    browser.signInToSandbox(SandboxUsers.SPECIALIST, users.password(SandboxUsers.SPECIALIST));
+    String launch = launches.create(null, List.of(Map.of("reference", "Task/not-a-referral")));
+
+    HttpResponse<String> page =
+        browser.open(
+            "/launch?iss=http://localhost:"
+                + port
+                + DemoSandboxConfiguration.RECIPIENT_PATH
+                + "&launch="
+                + launch);
+
+    assertThat(page.uri().getPath()).isEqualTo("/specialist/launched");
+    assertThat(page.body())
+        .contains("The referral could not be found", "Task/not-a-referral")
+        .doesNotContain("Exception");
+  }
+
+  /** The receiving system's copy of SecondLook's referral Task {@code id}. */
+  private String recipientTaskFor(String id) {
+    Bundle tasks =
+        FhirClients.client("http://localhost:" + port + DemoSandboxConfiguration.RECIPIENT_PATH)
+            .search()
+            .forResource(Task.class)
+            .count(200)
+            .returnBundle(Bundle.class)
+            .execute();
+    return tasks.getEntry().stream()
+        .map(e -> (Task) e.getResource())
+        .filter(
+            t ->
+                t.getIdentifier().stream()
+                    .anyMatch(i -> i.getValue() != null && i.getValue().endsWith("/Task/" + id)))
+        .map(t -> t.getIdElement().getIdPart())
+        .findFirst()
+        .orElseThrow();
   }
 
   @Test

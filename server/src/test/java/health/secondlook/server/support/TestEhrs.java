@@ -260,6 +260,10 @@ public final class TestEhrs {
     p.put("secondlook.ehrs." + DOWN + ".limits.max-attempts", "3");
     p.put("secondlook.ehrs." + DOWN + ".limits.initial-backoff", "20ms");
     p.put("secondlook.ehrs." + DOWN + ".limits.max-backoff", "100ms");
+    // Clinicians could launch SecondLook from it, if it answered: its SMART configuration cannot be
+    // read.
+    p.put("secondlook.ehrs." + DOWN + ".launch.client-id", "secondlook");
+    p.put("secondlook.ehrs." + DOWN + ".launch.client-secret", "test-only-" + System.nanoTime());
     p.put("secondlook.ehrs." + RATE_LIMITED + ".base-url", rateLimited.baseUrl());
     p.put("secondlook.ehrs." + RATE_LIMITED + ".limits.initial-backoff", "10ms");
     p.put("secondlook.ehrs." + RATE_LIMITED + ".limits.max-backoff", "5s");
@@ -279,6 +283,12 @@ public final class TestEhrs {
     p.put("secondlook.recipients." + RECIPIENT_DOWN + ".delivery.limits.max-attempts", "4");
     p.put("secondlook.recipients." + RECIPIENT_DOWN + ".delivery.limits.initial-backoff", "400ms");
     p.put("secondlook.recipients." + RECIPIENT_DOWN + ".delivery.limits.max-backoff", "1s");
+    // Its specialists would sign in through an identity provider that never answers.
+    p.put("secondlook.recipients." + RECIPIENT_DOWN + ".sign-in.issuer", downBaseUrl + "/idp");
+    p.put("secondlook.recipients." + RECIPIENT_DOWN + ".sign-in.client-id", "secondlook");
+    p.put(
+        "secondlook.recipients." + RECIPIENT_DOWN + ".sign-in.client-secret",
+        "test-only-" + System.nanoTime());
     p.put("secondlook.delivery.poll-interval", "200ms");
     p.put("secondlook.recipients." + TURNAROUND_RECIPIENT + ".display", "Turnaround test clinic");
     // Spring Boot's tests switch metrics export off; the turnaround tests read
