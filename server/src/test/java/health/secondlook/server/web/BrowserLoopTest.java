@@ -276,7 +276,19 @@ class BrowserLoopTest {
     return file;
   }
 
+  /** Photographs the page, after checking that every form control on it has a label. */
   private static void shot(String name) throws Exception {
+    Object unlabelled =
+        ((JavascriptExecutor) browser)
+            .executeScript(
+                "return [...document.querySelectorAll('input,select,textarea')]"
+                    + ".filter(e => e.type !== 'hidden')"
+                    + ".filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')"
+                    + " && !e.getAttribute('aria-labelledby'))"
+                    + ".map(e => e.name || e.id || e.outerHTML.slice(0, 80))");
+    assertThat((java.util.List<?>) unlabelled)
+        .as("form controls without a label on " + name)
+        .isEmpty();
     long height =
         (Long) ((JavascriptExecutor) browser).executeScript("return document.body.scrollHeight");
     browser
