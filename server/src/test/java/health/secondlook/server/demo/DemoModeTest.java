@@ -1,7 +1,6 @@
 package health.secondlook.server.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import health.secondlook.sandbox.SyntheticCancerPatients;
@@ -69,16 +68,8 @@ class DemoModeTest {
 
     // The sandbox refuses anonymous calls, so a delivered packet means every search carried a
     // token.
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .until(
-            () ->
-                secondLook
-                    .read()
-                    .resource(Task.class)
-                    .withId(task.getIdElement().toUnqualifiedVersionless())
-                    .execute(),
-            t -> Referrals.progress(t).equals("delivered"));
+    Referrals.awaitProgress(
+        secondLook, task.getIdElement().getIdPart(), "delivered", Duration.ofSeconds(60));
   }
 
   @Test

@@ -1,7 +1,6 @@
 package health.secondlook.server.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import health.secondlook.sandbox.SyntheticCancerPatients;
@@ -202,11 +201,7 @@ class SmartLaunchTest {
             Referrals.submit(
                 secondLook, Referrals.request("sandbox", SyntheticCancerPatients.COLORECTAL)));
     String id = ours.getIdElement().getIdPart();
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .until(
-            () -> secondLook.read().resource(Task.class).withId(id).execute(),
-            t -> Referrals.progress(t).equals("delivered"));
+    Referrals.awaitProgress(secondLook, id, "delivered", Duration.ofSeconds(60));
     String theirs = recipientTaskFor(id);
     BrowserlessSession browser = new BrowserlessSession(port);
     browser.signInToSandbox(SandboxUsers.SPECIALIST, users.password(SandboxUsers.SPECIALIST));

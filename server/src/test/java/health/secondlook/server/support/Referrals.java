@@ -120,4 +120,16 @@ public final class Referrals {
             () -> fhir.read().resource(Task.class).withId(taskId).execute(),
             t -> ends.contains(progress(t)));
   }
+
+  /** Waits until the referral's Task shows {@code progress}, and returns it. */
+  public static Task awaitProgress(
+      IGenericClient fhir, String taskId, String progress, Duration atMost) {
+    return await()
+        .atMost(atMost)
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> fhir.read().resource(Task.class).withId(taskId).execute(),
+            t -> progress.equals(progress(t)));
+  }
 }
