@@ -18,7 +18,7 @@ import org.hl7.fhir.r4.model.Resource;
  */
 public final class PulledResourceMapper {
 
-  static final String SOURCE_EHR_TAG_SYSTEM = REFERRAL_PROGRESS_SYSTEM + "/source-ehr";
+  public static final String SOURCE_EHR_TAG_SYSTEM = REFERRAL_PROGRESS_SYSTEM + "/source-ehr";
 
   private final FhirTerser terser;
   private final String ehrName;

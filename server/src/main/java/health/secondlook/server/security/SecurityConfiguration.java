@@ -15,12 +15,9 @@ import org.springframework.security.web.servlet.util.matcher.PathPatternRequestM
  * (see {@link LaunchLogin}). A visitor without one is sent to the sign-in page. Pages may be framed
  * by SecondLook itself and by the EHRs that launch it, and no one else.
  *
- * <p><b>Authorization of SecondLook's own FHIR API is not in place yet:</b> every {@code /fhir}
- * request is permitted. CSRF protection is off for {@code /fhir/**}, {@code /sandbox-ehr/fhir/**}
- * and {@code /sandbox-recipient/**}, which FHIR clients call without browser sessions, and on for
- * the pages. The API's description ({@code /fhir/metadata}, {@code /fhir/api-docs}, {@code
- * /fhir/swagger-ui/}) is under {@code /fhir/**} too, so it is open with the rest; whoever adds
- * authorization decides whether it stays open.
+ * <p>SecondLook's FHIR API ({@code /fhir/**}) has a chain of its own, {@link FhirApiSecurity}:
+ * bearer tokens, no sessions. CSRF protection is off for {@code /sandbox-ehr/fhir/**} and {@code
+ * /sandbox-recipient/**}, which FHIR clients call without browser sessions, and on for the pages.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -54,9 +51,7 @@ class SecurityConfiguration {
         .csrf(
             csrf ->
                 csrf.ignoringRequestMatchers(
-                    paths.matcher("/fhir/**"),
-                    paths.matcher("/sandbox-ehr/fhir/**"),
-                    paths.matcher("/sandbox-recipient/**")))
+                    paths.matcher("/sandbox-ehr/fhir/**"), paths.matcher("/sandbox-recipient/**")))
         .build();
   }
 }

@@ -13,6 +13,7 @@ import health.secondlook.server.SecondLookApplication;
 import health.secondlook.server.fhir.TransactionEntries;
 import health.secondlook.server.support.FhirClients;
 import health.secondlook.server.support.TestDataDirectories;
+import health.secondlook.server.support.TestIssuer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -190,6 +191,7 @@ class PullBenchmark {
     List<String> all = new ArrayList<>(Arrays.asList(arguments));
     all.add("--secondlook.data-dir=" + TestDataDirectories.fresh());
     all.add("--secondlook.signing.generate-demo-keys=true");
+    all.addAll(TestIssuer.get().arguments());
     return new SpringApplicationBuilder(SecondLookApplication.class)
         .run(all.toArray(String[]::new));
   }

@@ -10,6 +10,7 @@ import ca.uhn.fhir.rest.client.api.IGenericClient;
 import health.secondlook.server.SecondLookApplication;
 import health.secondlook.server.support.FhirClients;
 import health.secondlook.server.support.TestDataDirectories;
+import health.secondlook.server.support.TestIssuer;
 import health.secondlook.stock.StockHapiServer;
 import health.secondlook.stock.SyntheaPatients;
 import java.time.Duration;
@@ -39,12 +40,16 @@ class SyntheaPullBenchmark {
       try (ConfigurableApplicationContext app =
           new SpringApplicationBuilder(SecondLookApplication.class)
               .run(
-                  "--server.port=0",
-                  "--secondlook.data-dir=" + TestDataDirectories.fresh(),
-                  "--secondlook.signing.generate-demo-keys=true",
-                  "--secondlook.ehrs.stock.base-url=" + ehrServer.baseUrl(),
-                  "--secondlook.recipients.tumour-board.display=Benchmark board",
-                  "--secondlook.pull.poll-interval=50ms")) {
+                  java.util.stream.Stream.concat(
+                          java.util.stream.Stream.of(
+                              "--server.port=0",
+                              "--secondlook.data-dir=" + TestDataDirectories.fresh(),
+                              "--secondlook.signing.generate-demo-keys=true",
+                              "--secondlook.ehrs.stock.base-url=" + ehrServer.baseUrl(),
+                              "--secondlook.recipients.tumour-board.display=Benchmark board",
+                              "--secondlook.pull.poll-interval=50ms"),
+                          TestIssuer.get().arguments().stream())
+                      .toArray(String[]::new))) {
         IGenericClient secondLook =
             FhirClients.client(
                 "http://localhost:"

@@ -15,6 +15,7 @@ import health.secondlook.server.support.FhirClients;
 import health.secondlook.server.support.H2ServerTest;
 import health.secondlook.server.support.Referrals;
 import health.secondlook.server.support.TestEhrs;
+import health.secondlook.server.support.TestIssuer;
 import health.secondlook.server.support.TestRecipient;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -360,7 +361,7 @@ class DeliveryTest {
     HttpResponse<String> response =
         HttpClient.newHttpClient()
             .send(
-                HttpRequest.newBuilder(URI.create(url))
+                TestIssuer.asOperator(URI.create(url))
                     .header("Accept", "application/fhir+json")
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -373,7 +374,7 @@ class DeliveryTest {
     HttpResponse<String> response =
         HttpClient.newHttpClient()
             .send(
-                HttpRequest.newBuilder(URI.create(base() + "/Bundle/$verify-signature"))
+                TestIssuer.asOperator(URI.create(base() + "/Bundle/$verify-signature"))
                     .header("Content-Type", "application/fhir+json")
                     .header("Accept", "application/fhir+json")
                     .POST(HttpRequest.BodyPublishers.ofString(bundleJson))

@@ -7,9 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import health.secondlook.server.support.FhirClients;
 import health.secondlook.server.support.H2ServerTest;
+import health.secondlook.server.support.TestIssuer;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.OperationDefinition;
@@ -137,7 +137,7 @@ class ApiDocsTest {
   private HttpResponse<String> get(String path, String accept) throws Exception {
     return HttpClient.newHttpClient()
         .send(
-            HttpRequest.newBuilder(URI.create(base() + path)).header("Accept", accept).build(),
+            TestIssuer.asOperator(URI.create(base() + path)).header("Accept", accept).build(),
             HttpResponse.BodyHandlers.ofString());
   }
 }

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import health.secondlook.server.support.FhirClients;
+import health.secondlook.server.support.TestIssuer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -252,7 +253,7 @@ abstract class FhirServerContract {
     HttpResponse<String> response =
         HttpClient.newHttpClient()
             .send(
-                HttpRequest.newBuilder(
+                TestIssuer.asOperator(
                         URI.create("http://localhost:" + port + "/sandbox-ehr/fhir/metadata"))
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -297,7 +298,7 @@ abstract class FhirServerContract {
 
   private HttpResponse<String> post(String path, String json) throws Exception {
     HttpRequest request =
-        HttpRequest.newBuilder(URI.create(base() + path))
+        TestIssuer.asOperator(URI.create(base() + path))
             .header("Content-Type", "application/fhir+json")
             .header("Accept", "application/fhir+json")
             .POST(HttpRequest.BodyPublishers.ofString(json))

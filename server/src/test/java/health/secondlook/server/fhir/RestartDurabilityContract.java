@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import health.secondlook.server.SecondLookApplication;
 import health.secondlook.server.support.FhirClients;
+import health.secondlook.server.support.TestIssuer;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.hl7.fhir.r4.model.Bundle;
@@ -54,7 +55,7 @@ abstract class RestartDurabilityContract {
     Stream<String> arguments =
         Stream.concat(
             database.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()),
-            Stream.of("--server.port=0"));
+            Stream.concat(Stream.of("--server.port=0"), TestIssuer.get().arguments().stream()));
     return new SpringApplicationBuilder(SecondLookApplication.class)
         .run(arguments.toArray(String[]::new));
   }

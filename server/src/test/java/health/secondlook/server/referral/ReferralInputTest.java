@@ -8,6 +8,7 @@ import health.secondlook.server.support.FhirClients;
 import health.secondlook.server.support.H2ServerTest;
 import health.secondlook.server.support.Referrals;
 import health.secondlook.server.support.TestEhrs;
+import health.secondlook.server.support.TestIssuer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -189,7 +190,7 @@ class ReferralInputTest {
     HttpResponse<String> response =
         HttpClient.newHttpClient()
             .send(
-                HttpRequest.newBuilder(
+                TestIssuer.asOperator(
                         URI.create(base() + "/ServiceRequest/$request-second-opinion"))
                     .header("Content-Type", "application/fhir+json")
                     .POST(

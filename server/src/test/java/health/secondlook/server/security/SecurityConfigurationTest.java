@@ -3,6 +3,7 @@ package health.secondlook.server.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import health.secondlook.server.support.H2ServerTest;
+import health.secondlook.server.support.TestIssuer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,7 +34,7 @@ class SecurityConfigurationTest {
   }
 
   @Test
-  void readsNeedNoCredentials() throws Exception {
+  void theCapabilityStatementAndHealthNeedNoCredentials() throws Exception {
     assertThat(send(HttpRequest.newBuilder(uri("/fhir/metadata")).GET()).statusCode())
         .isEqualTo(200);
     assertThat(send(HttpRequest.newBuilder(uri("/actuator/health")).GET()).statusCode())
@@ -41,10 +42,10 @@ class SecurityConfigurationTest {
   }
 
   @Test
-  void fhirWritesNeedNoCsrfToken() throws Exception {
+  void fhirWritesNeedATokenButNoCsrfToken() throws Exception {
     HttpResponse<String> created =
         send(
-            HttpRequest.newBuilder(uri("/fhir/Patient"))
+            TestIssuer.asOperator(uri("/fhir/Patient"))
                 .header("Content-Type", "application/fhir+json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"resourceType\":\"Patient\"}")));
 

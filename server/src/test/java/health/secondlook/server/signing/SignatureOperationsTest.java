@@ -6,6 +6,7 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import health.secondlook.server.support.FhirClients;
 import health.secondlook.server.support.H2ServerTest;
+import health.secondlook.server.support.TestIssuer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -139,8 +140,7 @@ class SignatureOperationsTest {
   void theJwksListsTheSigningKey() throws Exception {
     HttpResponse<String> response =
         http.send(
-            HttpRequest.newBuilder(
-                    URI.create("http://localhost:" + port + "/.well-known/jwks.json"))
+            TestIssuer.asOperator(URI.create("http://localhost:" + port + "/.well-known/jwks.json"))
                 .header("Accept", "application/json")
                 .build(),
             HttpResponse.BodyHandlers.ofString());
@@ -190,7 +190,7 @@ class SignatureOperationsTest {
 
   private HttpResponse<String> get(String path) throws Exception {
     return http.send(
-        HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+        TestIssuer.asOperator(URI.create("http://localhost:" + port + path))
             .header("Accept", "application/fhir+json")
             .GET()
             .build(),
@@ -199,7 +199,7 @@ class SignatureOperationsTest {
 
   private HttpResponse<String> post(String path, String body) throws Exception {
     return http.send(
-        HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+        TestIssuer.asOperator(URI.create("http://localhost:" + port + path))
             .header("Content-Type", "application/fhir+json")
             .header("Accept", "application/fhir+json")
             .POST(HttpRequest.BodyPublishers.ofString(body))

@@ -37,6 +37,7 @@ public @interface DemoServerTest {
     public void initialize(ConfigurableApplicationContext context) {
       TestPropertyValues.of(
               "server.port=" + PORT, "secondlook.data-dir=" + TestDataDirectories.fresh())
+          .and(TestIssuer.get().properties())
           .applyTo(context);
     }
 

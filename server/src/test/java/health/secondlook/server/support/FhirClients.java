@@ -7,7 +7,10 @@ import java.util.List;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Resource;
 
-/** Real HAPI FHIR clients for tests, the way an EHR or specialist system would connect. */
+/**
+ * Real HAPI FHIR clients for tests, the way an EHR or specialist system would connect, carrying the
+ * {@link TestIssuer}'s operator token.
+ */
 public final class FhirClients {
 
   public static final FhirContext R4 = FhirContext.forR4Cached();
@@ -20,7 +23,10 @@ public final class FhirClients {
   private FhirClients() {}
 
   public static IGenericClient client(String baseUrl) {
-    return R4.newRestfulGenericClient(baseUrl);
+    IGenericClient client = R4.newRestfulGenericClient(baseUrl);
+    // SecondLook's API wants a token; the other servers tests talk to ignore it.
+    client.registerInterceptor(TestIssuer.get().operator());
+    return client;
   }
 
   /** The resources of the first page of {@code type?query} on that server. */

@@ -31,6 +31,7 @@ public @interface PostgresServerTest {
       TestPropertyValues.of(PostgresTestDatabase.createFreshDatabase())
           .and("secondlook.data-dir=" + TestDataDirectories.fresh())
           .and("secondlook.signing.generate-demo-keys=true")
+          .and(TestIssuer.get().properties())
           .applyTo(context);
     }
   }

@@ -250,6 +250,12 @@ public final class TestEhrs {
   /** SecondLook settings that point at these EHRs, with retry limits short enough for tests. */
   public Map<String, String> properties() {
     Map<String, String> p = new LinkedHashMap<>();
+    for (String property : TestIssuer.get().properties()) {
+      p.put(
+          property.substring(0, property.indexOf('=')),
+          property.substring(property.indexOf('=') + 1));
+    }
+    TestParties.properties().forEach(p::put);
     p.put("secondlook.ehrs." + SANDBOX + ".base-url", sandbox.baseUrl());
     p.put("secondlook.ehrs." + FLAKY + ".base-url", flaky.baseUrl());
     p.put("secondlook.ehrs." + FLAKY + ".limits.read-timeout", "1s");

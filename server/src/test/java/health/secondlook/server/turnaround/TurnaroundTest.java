@@ -9,10 +9,10 @@ import ca.uhn.fhir.rest.client.api.IGenericClient;
 import health.secondlook.server.support.FhirClients;
 import health.secondlook.server.support.H2ServerTest;
 import health.secondlook.server.support.TestEhrs;
+import health.secondlook.server.support.TestIssuer;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
@@ -275,7 +275,7 @@ class TurnaroundTest {
     HttpResponse<String> response =
         HttpClient.newHttpClient()
             .send(
-                HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
+                TestIssuer.asOperator(URI.create("http://localhost:" + port + path)).build(),
                 HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).as(path).isEqualTo(200);
     return response.body();
