@@ -17,8 +17,10 @@ import org.springframework.stereotype.Component;
  * Keeps stored packets exactly as they were sent: refuses to update (PUT, PATCH, transaction) or
  * delete a stored Bundle that carries a {@code signature}, or that is a SecondLook packet, with
  * {@code 405} and an OperationOutcome naming the Bundle. A changed packet is a new packet, made by
- * pulling again. The hooks sit on the storage layer's interceptor service, so they hold for
- * SecondLook's own code as well as for the REST API (whose writes go through the same storage).
+ * pulling again. Its {@code meta} (which organisations may read it, tags) may change: that is
+ * neither signed nor part of what was sent. The hooks sit on the storage layer's interceptor
+ * service, so they hold for SecondLook's own code as well as for the REST API (whose writes go
+ * through the same storage).
  */
 @Component
 @Interceptor
@@ -30,6 +32,10 @@ class PacketImmutability {
 
   @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
   void refuseUpdate(IBaseResource previous, IBaseResource updated) {
+    if (onlyMetaChanged(previous, updated)) {
+      // Labels and tags (e.g. which organisations may read it) are not signed, nor sent as content.
+      return;
+    }
     refuseIfPacket(previous, "updated");
   }
 
@@ -50,6 +56,17 @@ class PacketImmutability {
                 change);
     OperationOutcome outcome = Outcomes.error(OperationOutcome.IssueType.BUSINESSRULE, message);
     throw new MethodNotAllowedException(message, outcome, RequestTypeEnum.GET);
+  }
+
+  private static boolean onlyMetaChanged(IBaseResource previous, IBaseResource updated) {
+    if (!(previous instanceof Bundle before) || !(updated instanceof Bundle after)) {
+      return false;
+    }
+    Bundle a = before.copy();
+    Bundle b = after.copy();
+    a.setMeta(null).setId((String) null);
+    b.setMeta(null).setId((String) null);
+    return a.equalsDeep(b);
   }
 
   private static boolean isPacket(Bundle bundle) {

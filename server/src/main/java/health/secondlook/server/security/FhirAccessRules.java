@@ -318,8 +318,11 @@ class FhirAccessRules {
     return problem instanceof BaseServerResponseException b ? b : null;
   }
 
-  /** Status changes and Subscriptions, however they arrive (PUT, PATCH). */
-  @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
+  /**
+   * Status changes and Subscriptions, however they arrive (PUT, PATCH). Who may change a Task is
+   * decided before whether the change itself is allowed, so a refusal reveals nothing of the Task.
+   */
+  @Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED, order = -100)
   void checkUpdate(IBaseResource previous, IBaseResource updated, RequestDetails request) {
     Optional<Caller> party = party(request);
     if (party.isEmpty()) {

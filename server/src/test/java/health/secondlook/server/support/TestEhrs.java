@@ -58,6 +58,11 @@ public final class TestEhrs {
   /** A sandbox patient no test pulls to completion first, for the open-referral check. */
   public static final String SPARE_PATIENT = "spare-1";
 
+  /**
+   * A sandbox patient only the access tests refer, whose packet other organisations try to read.
+   */
+  public static final String ACCESS_PATIENT = "access-1";
+
   /** A complete sandbox patient only the packet tests refer, to inspect its packet. */
   public static final String PACKET_PATIENT = "packet-1";
 
@@ -146,6 +151,7 @@ public final class TestEhrs {
     List<SyntheticPatient> sandboxPatients = new ArrayList<>(SyntheticCancerPatients.all());
     sandboxPatients.add(SyntheticCancerPatients.withVolume(SPARE_PATIENT, 30));
     sandboxPatients.add(SyntheticCancerPatients.withVolume(PACKET_PATIENT, 40));
+    sandboxPatients.add(SyntheticCancerPatients.withVolume(ACCESS_PATIENT, 30));
     sandboxPatients.add(SyntheticCancerPatients.withVolume(PACKET_REPULL_PATIENT, 40));
     sandboxPatients.add(SyntheticCancerPatients.withVolume(SIGNED_PACKET_PATIENT, 40));
     sandboxPatients.add(withoutPlanOrDischarge(PACKET_INCOMPLETE_PATIENT));
