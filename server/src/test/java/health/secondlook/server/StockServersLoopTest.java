@@ -14,12 +14,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import health.secondlook.mappings.ValueSetCodeCheck;
+import health.secondlook.server.audit.AuditTrail;
 import health.secondlook.server.referral.ReferralTasks;
 import health.secondlook.server.support.FhirClients;
 import health.secondlook.server.support.H2ServerTest;
+import health.secondlook.server.support.LogCapture;
 import health.secondlook.server.support.TestEhrs;
+import health.secondlook.server.support.TestParties;
 import health.secondlook.stock.SyntheaPatients;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.Coding;
@@ -38,6 +44,7 @@ import org.hl7.fhir.r4.model.DocumentReference;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.ImagingStudy;
 import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.PrimitiveType;
 import org.hl7.fhir.r4.model.Procedure;
 import org.hl7.fhir.r4.model.Resource;
@@ -66,6 +73,15 @@ class StockServersLoopTest {
 
   @Test
   void syntheaPatientsTravelFromOneStockHapiServerToAnotherAndTheReviewComesBack() {
+    try (LogCapture logs = LogCapture.start()) {
+      travel();
+      assertThat(String.join("\n", logs.lines()))
+          .as("the logs hold resource ids, never who the patients are")
+          .doesNotContain(personalDetails(TestEhrs.get().syntheaPatients));
+    }
+  }
+
+  private void travel() {
     IGenericClient secondLook = FhirClients.client("http://localhost:" + port + "/fhir");
     IGenericClient ehr = FhirClients.client(TestEhrs.get().stockEhr.baseUrl());
     IGenericClient recipient = FhirClients.client(TestEhrs.get().stockRecipient.baseUrl());
@@ -171,6 +187,78 @@ class StockServersLoopTest {
     assertThat(ehrTasks).hasSize(1);
     assertThat(ehrTasks.get(0).getStatus()).isEqualTo(TaskStatus.COMPLETED);
     assertThat(copies(recipient, packetOf(secondLook, done))).hasSize(1);
+    auditTrailOf(taskId, done);
+  }
+
+  /**
+   * One AuditEvent for each step that moved the referral's records, each read of it, and each
+   * refused access; an auditor reads them, and no one can change them.
+   */
+  private void auditTrailOf(String taskId, Task done) {
+    String base = "http://localhost:" + port + "/fhir";
+    assertThatThrownBy(
+            () ->
+                TestParties.client(base, TestParties.RECIPIENT_B, "system/*.rs")
+                    .read()
+                    .resource(Task.class)
+                    .withId(taskId)
+                    .execute())
+        .isInstanceOf(ForbiddenOperationException.class);
+    IGenericClient auditor = TestParties.auditor(base);
+    List<AuditEvent> trail =
+        search(auditor, AuditEvent.class, "entity-name:exact=Task/" + taskId + "&_count=200");
+    Map<String, Long> steps =
+        trail.stream()
+            .filter(e -> AuditTrail.ACTIVITY_SYSTEM.equals(e.getType().getSystem()))
+            .collect(Collectors.groupingBy(e -> e.getType().getCode(), Collectors.counting()));
+    assertThat(steps)
+        .as("pull, packet and review signatures, delivery, write-back")
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("pull", 1L, "sign", 2L, "deliver", 1L, "write-back", 1L));
+    assertThat(trail)
+        .filteredOn(e -> "read".equals(e.getSubtypeFirstRep().getCode()))
+        .filteredOn(e -> e.getOutcome() == AuditEvent.AuditEventOutcome._0)
+        .isNotEmpty()
+        .allSatisfy(
+            e ->
+                assertThat(e.getEntity())
+                    .extracting(en -> en.getWhat().getIdentifier().getValue())
+                    .contains("Task/" + taskId));
+    assertThat(trail)
+        .filteredOn(e -> e.getOutcome() == AuditEvent.AuditEventOutcome._4)
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e.getAgentFirstRep().getWho().getDisplay())
+                    .isEqualTo(TestParties.RECIPIENT_B));
+    AuditEvent one = trail.get(0);
+    assertThatThrownBy(() -> FhirClients.client(base).delete().resource(one).execute())
+        .isInstanceOf(BaseServerResponseException.class);
+  }
+
+  /** Names, birth dates and identifiers of the Synthea patients, as their EHR holds them. */
+  private static String[] personalDetails(List<SyntheaPatients.Loaded> loaded) {
+    IGenericClient ehr = FhirClients.client(TestEhrs.get().stockEhr.baseUrl());
+    List<String> details = new ArrayList<>();
+    for (SyntheaPatients.Loaded p : loaded) {
+      Patient patient = ehr.read().resource(Patient.class).withId(p.id()).execute();
+      patient
+          .getName()
+          .forEach(
+              n -> {
+                details.add(n.getFamily());
+                n.getGiven().forEach(g -> details.add(g.getValue()));
+              });
+      details.add(patient.getBirthDateElement().getValueAsString());
+      patient.getIdentifier().stream()
+          .map(Identifier::getValue)
+          .filter(v -> v != null && !v.equals(p.id()))
+          .forEach(details::add);
+    }
+    return details.stream()
+        .filter(d -> d != null && d.length() >= 4)
+        .distinct()
+        .toArray(String[]::new);
   }
 
   private static void checkPacket(

@@ -3,6 +3,7 @@ package health.secondlook.server.delivery;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import health.secondlook.server.audit.AuditTrail;
 import health.secondlook.server.ehr.EhrFailures;
 import health.secondlook.server.packet.SecondLookBaseUrl;
 import health.secondlook.server.referral.ReferralTasks;
@@ -38,6 +39,8 @@ class DeliveryRunner {
   private static final SystemRequestDetails SYSTEM = new SystemRequestDetails();
 
   /** Tries at recording an outcome when someone else changes the Task at the same moment. */
+  private final AuditTrail audit;
+
   private final IFhirResourceDao<Task> tasks;
 
   private final IFhirResourceDao<Bundle> bundles;
@@ -52,7 +55,9 @@ class DeliveryRunner {
       Deliveries deliveries,
       DeliveryQueue queue,
       ProducerTemplate producer,
-      SecondLookBaseUrl baseUrl) {
+      SecondLookBaseUrl baseUrl,
+      AuditTrail audit) {
+    this.audit = audit;
     this.tasks = daoRegistry.getResourceDao(Task.class);
     this.bundles = daoRegistry.getResourceDao(Bundle.class);
     this.serviceRequests = daoRegistry.getResourceDao(ServiceRequest.class);
@@ -107,6 +112,7 @@ class DeliveryRunner {
             }
           });
       log.info("Task/{}: {}", taskId, text);
+      audit.step("deliver", "Task/" + taskId, target.name(), null);
     } finally {
       queue.finished(taskId);
     }
@@ -136,6 +142,7 @@ class DeliveryRunner {
                 ReferralTasks.recipient(task).orElse("<name>"),
                 taskId);
     log.warn("Delivery of Task/{} failed: {}", taskId, reason, failure);
+    audit.step("deliver", "Task/" + taskId, ReferralTasks.recipient(task).orElse(null), reason);
     record(
         taskId,
         null,

@@ -5,6 +5,7 @@ import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 import ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException;
+import health.secondlook.server.audit.AuditTrail;
 import health.secondlook.server.delivery.Deliveries;
 import health.secondlook.server.ehr.EhrDirectory;
 import health.secondlook.server.fhir.Outcomes;
@@ -40,6 +41,7 @@ public class PacketService {
 
   private static final SystemRequestDetails SYSTEM = new SystemRequestDetails();
 
+  private final AuditTrail audit;
   private final DaoRegistry daoRegistry;
   private final IFhirResourceDao<Task> tasks;
   private final IFhirResourceDao<ServiceRequest> serviceRequests;
@@ -56,7 +58,9 @@ public class PacketService {
       PacketAssembler assembler,
       PacketSigning signing,
       SecondLookBaseUrl baseUrl,
-      Deliveries deliveries) {
+      Deliveries deliveries,
+      AuditTrail audit) {
+    this.audit = audit;
     this.daoRegistry = daoRegistry;
     this.tasks = daoRegistry.getResourceDao(Task.class);
     this.serviceRequests = daoRegistry.getResourceDao(ServiceRequest.class);
@@ -152,6 +156,7 @@ public class PacketService {
         .ifPresent(previous -> replaces(assembled, previous));
     Bundle packet = signing.sign(assembled);
     String packetReference = "Bundle/" + bundles.create(packet, SYSTEM).getId().getIdPart();
+    audit.step("sign", "Task/" + task.getIdElement().getIdPart(), ehrName, null);
 
     // The referral points at its newest packet; earlier ones stay readable by their own id.
     serviceRequest

@@ -6,6 +6,7 @@ import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import health.secondlook.mappings.CompletenessReport;
 import health.secondlook.mappings.MappingProfile;
 import health.secondlook.mappings.ReferenceFollower;
+import health.secondlook.server.audit.AuditTrail;
 import health.secondlook.server.ehr.EhrDirectory;
 import health.secondlook.server.ehr.EhrEndpoint;
 import health.secondlook.server.ehr.EhrFailures;
@@ -46,6 +47,7 @@ class PullRunner {
   private static final Logger log = LoggerFactory.getLogger(PullRunner.class);
   private static final Pattern COUNT = Pattern.compile("&?_count=[^&]*");
 
+  private final AuditTrail audit;
   private final IFhirResourceDao<Task> tasks;
   private final IFhirResourceDao<ServiceRequest> serviceRequests;
   private final EhrDirectory ehrs;
@@ -66,7 +68,9 @@ class PullRunner {
       CompletenessReportWriter reports,
       RunningPulls running,
       PullProperties properties,
-      PacketService packets) {
+      PacketService packets,
+      AuditTrail audit) {
+    this.audit = audit;
     this.tasks = daoRegistry.getResourceDao(Task.class);
     this.serviceRequests = daoRegistry.getResourceDao(ServiceRequest.class);
     this.ehrs = ehrs;
@@ -116,6 +120,7 @@ class PullRunner {
     CompletenessReport report = engine.assessor().assess(local, hasQuestions(task));
     reports.write("completeness-" + taskId, report, patient, task.getFocus());
     finish(taskId, report, local.size());
+    audit.step("pull", "Task/" + taskId, ehrName, null);
     log.info(
         "Pull of Task/{}: {} resources from EHR '{}' in {} rounds; fetched in {} ms, stored in {} ms, assessed and recorded in {} ms",
         taskId,
@@ -153,6 +158,7 @@ class PullRunner {
                     explain(failure),
                     taskId);
     log.warn("Pull of Task/{} failed: {}", taskId, reason, failure);
+    audit.step("pull", "Task/" + taskId, ReferralTasks.sourceEhr(task), reason);
     TaskUpdates.apply(
         tasks,
         taskId,

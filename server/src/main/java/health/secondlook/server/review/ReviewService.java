@@ -8,6 +8,7 @@ import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
+import health.secondlook.server.audit.AuditTrail;
 import health.secondlook.server.fhir.Outcomes;
 import health.secondlook.server.fhir.TransactionEntries;
 import health.secondlook.server.referral.PatientQuestions;
@@ -40,6 +41,7 @@ class ReviewService {
 
   private static final SystemRequestDetails SYSTEM = new SystemRequestDetails();
 
+  private final AuditTrail audit;
   private final DaoRegistry daoRegistry;
   private final IFhirResourceDao<Task> tasks;
   private final IFhirSystemDao<Bundle, ?> system;
@@ -50,7 +52,9 @@ class ReviewService {
       DaoRegistry daoRegistry,
       IFhirSystemDao<Bundle, ?> system,
       ReviewParameters parameters,
-      PacketSignatures signatures) {
+      PacketSignatures signatures,
+      AuditTrail audit) {
+    this.audit = audit;
     this.daoRegistry = daoRegistry;
     this.tasks = daoRegistry.getResourceDao(Task.class);
     this.system = system;
@@ -120,6 +124,7 @@ class ReviewService {
     serviceRequest.setStatus(ServiceRequest.ServiceRequestStatus.COMPLETED);
     TransactionEntries.putIfMatch(transaction, serviceRequest);
     system.transaction(SYSTEM, transaction);
+    audit.step("sign", id, ReferralTasks.recipient(task).orElse(null), null);
 
     Task completed = tasks.read(taskId.toVersionless(), SYSTEM);
     Bundle stored =

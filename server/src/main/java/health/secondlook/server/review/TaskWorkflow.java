@@ -90,6 +90,9 @@ class TaskWorkflow {
     }
     TaskStatus from = stored.getStatus();
     TaskStatus to = changed.getStatus();
+    if (to == null || to == TaskStatus.NULL) {
+      refuse(IssueType.REQUIRED, "%s: Task.status is required".formatted(id));
+    }
     if (from != to) {
       checkTransition(id, stored, changed, from, to);
     }

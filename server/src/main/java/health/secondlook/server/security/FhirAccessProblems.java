@@ -6,6 +6,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
@@ -18,6 +19,12 @@ import org.springframework.security.web.access.AccessDeniedHandler;
  * It names the problem with the token, never the exception behind it.
  */
 final class FhirAccessProblems implements AuthenticationEntryPoint, AccessDeniedHandler {
+
+  private final ObjectProvider<AccessAudit> audit;
+
+  FhirAccessProblems(ObjectProvider<AccessAudit> audit) {
+    this.audit = audit;
+  }
 
   @Override
   public void commence(
@@ -32,6 +39,8 @@ final class FhirAccessProblems implements AuthenticationEntryPoint, AccessDenied
     response.setHeader(
         "WWW-Authenticate",
         hadToken ? "Bearer error=\"invalid_token\"" : "Bearer realm=\"secondlook\"");
+    audit.ifAvailable(
+        a -> a.unauthenticated(request.getRemoteAddr(), request.getRequestURI(), reason));
     write(response, HttpServletResponse.SC_UNAUTHORIZED, IssueType.LOGIN, reason);
   }
 

@@ -61,7 +61,7 @@ import org.springframework.stereotype.Component;
 class FhirAccessRules {
 
   /** Definitions every known caller may read: not anybody's records. */
-  private static final Set<String> SHARED =
+  private static final Set<String> SHARED_TYPES =
       Set.of(
           "CodeSystem",
           "ValueSet",
@@ -182,7 +182,7 @@ class FhirAccessRules {
 
   private static void checkAuditor(
       RestOperationTypeEnum operation, String type, RequestDetails request) {
-    boolean readable = "AuditEvent".equals(type) || SHARED.contains(type);
+    boolean readable = "AuditEvent".equals(type) || shared(type);
     boolean allowed =
         switch (operation) {
           case READ, VREAD, SEARCH_TYPE, HISTORY_INSTANCE -> readable;
@@ -207,7 +207,7 @@ class FhirAccessRules {
       }
       case HISTORY_INSTANCE -> requireVisible(caller, request.getId());
       case SEARCH_TYPE -> {
-        if (!SHARED.contains(type)) {
+        if (!shared(type)) {
           addSearchParameters(request, "_security=" + label(caller));
         }
       }
@@ -285,15 +285,10 @@ class FhirAccessRules {
     if (caller.isEmpty()) {
       return;
     }
-    boolean single =
-        request.getRestOperationType() == RestOperationTypeEnum.READ
-            || request.getRestOperationType() == RestOperationTypeEnum.VREAD;
+    // A read of a hidden record becomes "not found", which hideExistence answers as a 403.
     for (int i = 0; i < details.size(); i++) {
       IBaseResource resource = details.getResource(i);
       if (resource != null && !visible(caller.get(), resource, request)) {
-        if (single) {
-          throw notAvailable(resource.getIdElement());
-        }
         details.setDontReturnResourceAtIndex(i);
       }
     }
@@ -311,7 +306,7 @@ class FhirAccessRules {
         && request.getId().hasIdPart()
         && CallerAuthentication.current()
             .filter(c -> !c.is(OPERATOR))
-            .filter(c -> !SHARED.contains(request.getResourceName()))
+            .filter(c -> !shared(request.getResourceName()))
             .isPresent()) {
       return notAvailable(request.getId());
     }
@@ -391,6 +386,10 @@ class FhirAccessRules {
     }
   }
 
+  private static boolean shared(String type) {
+    return type != null && SHARED_TYPES.contains(type);
+  }
+
   private boolean visible(Caller caller, IBaseResource resource, RequestDetails request) {
     String type = fhir.getResourceType(resource);
     if (!caller.is(OPERATOR)) {
@@ -398,9 +397,9 @@ class FhirAccessRules {
         return caller.is(AUDITOR);
       }
       if (caller.is(AUDITOR)) {
-        return SHARED.contains(type);
+        return shared(type);
       }
-      if (!SHARED.contains(type)) {
+      if (!shared(type)) {
         if (!PartyLabels.carries(resource, labelSystem(caller), caller.org())) {
           return false;
         }

@@ -2,6 +2,7 @@ package health.secondlook.server.security;
 
 import health.secondlook.server.ehr.EhrDirectory;
 import health.secondlook.server.referral.RecipientDirectory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -12,6 +13,7 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.server.resource.authentication.JwtIssuerAuthenticationManagerResolver;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 
 /**
@@ -19,10 +21,11 @@ import org.springframework.security.web.servlet.util.matcher.PathPatternRequestM
  * CapabilityStatement and the SMART configuration needs a bearer token from a trusted issuer (see
  * {@link FhirTokenIssuers}), and gets a 401 OperationOutcome without one. What a token then allows
  * is {@link FhirAccessRules}' to decide, inside the FHIR server, so it holds for every kind of
- * request. No session is kept and CSRF does not apply: FHIR clients send the token each time.
+ * request. Once authorised, a request meets {@link FhirRequestLimitsFilter}'s bounds. No session is
+ * kept and CSRF does not apply: FHIR clients send the token each time.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(AccessProperties.class)
+@EnableConfigurationProperties({AccessProperties.class, RequestLimits.class})
 class FhirApiSecurity {
 
   @Bean
@@ -62,10 +65,15 @@ class FhirApiSecurity {
   @Bean
   @Order(Ordered.HIGHEST_PRECEDENCE + 20)
   SecurityFilterChain fhirApiChain(
-      HttpSecurity http, AccessProperties properties, CallerDirectory callers, PageTokens pages)
+      HttpSecurity http,
+      AccessProperties properties,
+      RequestLimits limits,
+      CallerDirectory callers,
+      PageTokens pages,
+      ObjectProvider<AccessAudit> audit)
       throws Exception {
     PathPatternRequestMatcher.Builder paths = PathPatternRequestMatcher.withDefaults();
-    FhirAccessProblems problems = new FhirAccessProblems();
+    FhirAccessProblems problems = new FhirAccessProblems(audit);
     JwtIssuerAuthenticationManagerResolver issuers =
         new JwtIssuerAuthenticationManagerResolver(
             new FhirTokenIssuers(properties, callers, pages));
@@ -86,6 +94,7 @@ class FhirApiSecurity {
                     .authenticationEntryPoint(problems)
                     .accessDeniedHandler(problems))
         .exceptionHandling(e -> e.authenticationEntryPoint(problems).accessDeniedHandler(problems))
+        .addFilterAfter(new FhirRequestLimitsFilter(limits), AuthorizationFilter.class)
         .sessionManagement(
             session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
         .csrf(csrf -> csrf.disable())

@@ -27,6 +27,7 @@ import org.hl7.fhir.r4.model.Meta;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.Task;
 import org.springframework.stereotype.Component;
 
@@ -201,7 +202,17 @@ public class PartyLabels {
       }
     }
     for (Reference target : targets) {
-      stored(target).ifPresent(r -> add(r, labels, true));
+      stored(target)
+          .ifPresent(
+              r -> {
+                add(r, labels, true);
+                // The request's supporting information: the patient's questions, the packet.
+                if (r instanceof ServiceRequest request) {
+                  request
+                      .getSupportingInfo()
+                      .forEach(i -> stored(i).ifPresent(x -> add(x, labels, true)));
+                }
+              });
     }
   }
 

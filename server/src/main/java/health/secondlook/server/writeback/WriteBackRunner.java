@@ -5,6 +5,7 @@ import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import health.secondlook.mappings.WriteBack;
+import health.secondlook.server.audit.AuditTrail;
 import health.secondlook.server.ehr.EhrEndpoint;
 import health.secondlook.server.ehr.EhrFailures;
 import health.secondlook.server.referral.ReferralTasks;
@@ -44,6 +45,7 @@ class WriteBackRunner {
   private static final Logger log = LoggerFactory.getLogger(WriteBackRunner.class);
   private static final SystemRequestDetails SYSTEM = new SystemRequestDetails();
 
+  private final AuditTrail audit;
   private final DaoRegistry daoRegistry;
   private final IFhirResourceDao<Task> tasks;
   private final WriteBackTargets targets;
@@ -55,7 +57,9 @@ class WriteBackRunner {
       DaoRegistry daoRegistry,
       WriteBackTargets targets,
       ProducerTemplate producer,
-      WriteBackQueue queue) {
+      WriteBackQueue queue,
+      AuditTrail audit) {
+    this.audit = audit;
     this.daoRegistry = daoRegistry;
     this.tasks = daoRegistry.getResourceDao(Task.class);
     this.targets = targets;
@@ -89,6 +93,7 @@ class WriteBackRunner {
               "Written back to EHR '%s' (%s): %s".formatted(ehrName, ehr.baseUrl(), summary));
         });
     queue.finish(taskId);
+    audit.step("write-back", "Task/" + taskId, ehrName, null);
     log.info(
         "Write-back of Task/{} to EHR '{}' in {} ms: {}",
         taskId,
@@ -130,6 +135,7 @@ class WriteBackRunner {
                     : "Check that the EHR is reachable and accepts SecondLook's writes,",
                 taskId);
     log.warn("Write-back of Task/{} failed: {}", taskId, reason, failure);
+    audit.step("write-back", "Task/" + taskId, ReferralTasks.sourceEhr(task), reason);
     update(
         taskId,
         failedTask -> {

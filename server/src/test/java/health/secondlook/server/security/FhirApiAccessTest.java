@@ -338,6 +338,9 @@ class FhirApiAccessTest {
     assertForbidden(
         () -> as(RECIPIENT_B, ALL).read().resource(Subscription.class).withId(id).execute(),
         "not available to you");
+
+    // Nothing listens there: the test's Subscription goes, so no one retries it.
+    FhirClients.client(base()).delete().resourceById("Subscription", id).execute();
   }
 
   private Subscription subscription(String endpoint) {

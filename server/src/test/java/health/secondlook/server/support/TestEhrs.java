@@ -63,6 +63,9 @@ public final class TestEhrs {
    */
   public static final String ACCESS_PATIENT = "access-1";
 
+  /** A sandbox patient only the hostile-request test refers. */
+  public static final String HOSTILE_PATIENT = "hostile-1";
+
   /** A complete sandbox patient only the packet tests refer, to inspect its packet. */
   public static final String PACKET_PATIENT = "packet-1";
 
@@ -152,6 +155,7 @@ public final class TestEhrs {
     sandboxPatients.add(SyntheticCancerPatients.withVolume(SPARE_PATIENT, 30));
     sandboxPatients.add(SyntheticCancerPatients.withVolume(PACKET_PATIENT, 40));
     sandboxPatients.add(SyntheticCancerPatients.withVolume(ACCESS_PATIENT, 30));
+    sandboxPatients.add(SyntheticCancerPatients.withVolume(HOSTILE_PATIENT, 30));
     sandboxPatients.add(SyntheticCancerPatients.withVolume(PACKET_REPULL_PATIENT, 40));
     sandboxPatients.add(SyntheticCancerPatients.withVolume(SIGNED_PACKET_PATIENT, 40));
     sandboxPatients.add(withoutPlanOrDischarge(PACKET_INCOMPLETE_PATIENT));

@@ -54,6 +54,16 @@ public final class TestParties {
     return TestIssuer.get().token(client(org), scope, Duration.ofHours(1), Map.of());
   }
 
+  /** A FHIR client of SecondLook's API acting as the auditor. */
+  public static IGenericClient auditor(String baseUrl) {
+    IGenericClient client = FhirClients.R4.newRestfulGenericClient(baseUrl);
+    client.registerInterceptor(
+        new BearerTokenAuthInterceptor(
+            TestIssuer.get()
+                .token(TestIssuer.AUDITOR, "system/AuditEvent.rs", Duration.ofHours(1), Map.of())));
+    return client;
+  }
+
   /** A FHIR client of SecondLook's API acting as the organisation's system. */
   public static IGenericClient client(String baseUrl, String org, String scope) {
     IGenericClient client = FhirClients.R4.newRestfulGenericClient(baseUrl);

@@ -31,7 +31,9 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
@@ -167,7 +169,9 @@ class BrowserLoopTest {
 
     browser.get(root + "/specialist/referrals/" + taskId);
     browser.findElement(By.id("accept")).click();
-    assertThat(browser.findElement(By.id("task-status")).getText()).isEqualTo("Accepted");
+    // The click posts a form and the page reloads: wait for the new page, not the old one.
+    new WebDriverWait(browser, Duration.ofSeconds(30))
+        .until(ExpectedConditions.textToBe(By.id("task-status"), "Accepted"));
     browser.findElement(By.id("start-review")).click();
     browser.findElement(By.id("write-review")).click();
     shot("14-specialist-review-form");
