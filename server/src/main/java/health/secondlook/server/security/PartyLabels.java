@@ -163,6 +163,12 @@ public class PartyLabels {
                   of(p).stream()
                       .filter(c -> REFERRER_SYSTEM.equals(c.getSystem()))
                       .forEach(c -> labels.add(key(c))));
+      if (resource instanceof org.hl7.fhir.r4.model.Provenance provenance) {
+        // Whoever may see a record may see where it came from.
+        provenance
+            .getTarget()
+            .forEach(t -> stored(t).ifPresent(r -> of(r).forEach(c -> labels.add(key(c)))));
+      }
       if (resource instanceof Binary binary && binary.hasSecurityContext()) {
         stored(binary.getSecurityContext()).ifPresent(t -> of(t).forEach(c -> labels.add(key(c))));
       }

@@ -3,6 +3,7 @@ package health.secondlook.server.writeback;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import health.secondlook.mappings.WriteBack;
+import health.secondlook.server.audit.AuditTrail;
 import health.secondlook.server.ehr.EhrEndpoint;
 import health.secondlook.server.ehr.EhrFailures;
 import health.secondlook.server.referral.ReferralTasks;
@@ -38,6 +39,7 @@ class InformationRequestRunner {
 
   private static final Logger log = LoggerFactory.getLogger(InformationRequestRunner.class);
 
+  private final AuditTrail audit;
   private final DaoRegistry daoRegistry;
   private final WriteBackTargets targets;
   private final ProducerTemplate producer;
@@ -47,7 +49,9 @@ class InformationRequestRunner {
       DaoRegistry daoRegistry,
       WriteBackTargets targets,
       ProducerTemplate producer,
-      InformationRequestQueue queue) {
+      InformationRequestQueue queue,
+      AuditTrail audit) {
+    this.audit = audit;
     this.daoRegistry = daoRegistry;
     this.targets = targets;
     this.producer = producer;
@@ -122,6 +126,7 @@ class InformationRequestRunner {
     queue.update(
         requestId,
         done -> InformationRequestQueue.setState(done, ReferralTasks.WRITTEN_BACK, summary));
+    audit.step("information-request", "Task/" + referral.getIdElement().getIdPart(), ehrName, null);
     log.info("Information request CommunicationRequest/{}: {}", requestId, summary);
   }
 
@@ -150,6 +155,7 @@ class InformationRequestRunner {
                     : "Check that the EHR is reachable and accepts SecondLook's writes,",
                 requestId);
     log.warn("Write of CommunicationRequest/{} failed: {}", requestId, reason, failure);
+    audit.step("information-request", "CommunicationRequest/" + requestId, null, reason);
     queue.update(
         requestId,
         failed ->

@@ -11,16 +11,19 @@ import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.gclient.TokenClientParam;
 import health.secondlook.sandbox.SyntheticCancerPatients;
 import health.secondlook.server.SecondLookApplication;
+import health.secondlook.server.audit.AuditTrail;
 import health.secondlook.server.support.FaultInjection;
 import health.secondlook.server.support.FhirClients;
 import health.secondlook.server.support.TestDataDirectories;
 import health.secondlook.server.support.TestEhr;
 import health.secondlook.server.support.TestEhrs;
+import health.secondlook.server.support.TestParties;
 import health.secondlook.server.support.TestRecipient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Parameters;
@@ -101,6 +104,27 @@ class DeliveryRestartTest {
       IGenericClient atRecipient = FhirClients.client(recipient.baseUrl());
       assertThat(count(atRecipient, "Bundle", packet.getIdentifier())).isEqualTo(1);
       assertThat(count(atRecipient, "Task", done.getIdentifierFirstRep())).isEqualTo(1);
+      // The audit trail kept what the first node recorded and has the delivery once.
+      Bundle trail =
+          TestParties.auditor(
+                  "http://localhost:"
+                      + second.getEnvironment().getProperty("local.server.port")
+                      + "/fhir")
+              .search()
+              .byUrl(
+                  "AuditEvent?entity-name:exact=Task/"
+                      + taskId
+                      + "&type="
+                      + AuditTrail.ACTIVITY_SYSTEM
+                      + "|")
+              .returnBundle(Bundle.class)
+              .execute();
+      assertThat(
+              trail.getEntry().stream()
+                  .map(e -> ((AuditEvent) e.getResource()).getType().getCode())
+                  .sorted()
+                  .toList())
+          .containsExactly("deliver", "pull", "sign");
     } finally {
       recipient.stop();
     }

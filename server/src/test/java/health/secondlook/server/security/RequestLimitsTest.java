@@ -98,7 +98,7 @@ class RequestLimitsTest {
   void aClientWithTooManyRequestsRunningIsToldToWaitAndOthersAreServed() throws Exception {
     String token = TestParties.token(TestParties.RECIPIENT_A, "system/*.cruds");
     List<CompletableFuture<HttpResponse<String>>> burst = new ArrayList<>();
-    for (int i = 0; i < 40; i++) {
+    for (int i = 0; i < 4 * TestIssuer.MAX_IN_FLIGHT; i++) {
       burst.add(
           http.sendAsync(
               HttpRequest.newBuilder(uri("/fhir/Task?_count=200&_include=Task:subject"))

@@ -35,6 +35,7 @@ public final class TestIssuer {
   public static final String AUDIENCE = "https://secondlook.test/fhir";
   public static final String OPERATOR = "test-operator";
   public static final String AUDITOR = "test-auditor";
+  public static final int MAX_IN_FLIGHT = 48;
 
   private static final TestIssuer INSTANCE = new TestIssuer();
 
@@ -84,7 +85,10 @@ public final class TestIssuer {
         "secondlook.security.organizations.test-auditor.role=auditor",
         "secondlook.security.organizations.test-auditor.issuer=test",
         "secondlook.security.organizations.test-auditor.client-ids=" + AUDITOR,
-        "secondlook.security.smart.token-endpoint=" + issuer() + "/token");
+        "secondlook.security.smart.token-endpoint=" + issuer() + "/token",
+        // Tests act as one operator client for many systems at once (dozens of referrals sent
+        // together); RequestLimitsTest exceeds even this.
+        "secondlook.security.limits.max-in-flight-per-client=" + MAX_IN_FLIGHT);
   }
 
   /** {@link #properties()} as command-line arguments. */
