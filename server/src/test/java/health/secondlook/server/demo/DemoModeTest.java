@@ -13,6 +13,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import org.hl7.fhir.r4.model.Bundle;
@@ -36,10 +37,44 @@ class DemoModeTest {
 
   @LocalServerPort int port;
   @Autowired EhrClients ehrs;
+  @Autowired org.springframework.core.env.Environment environment;
 
   /** The sandbox EHR as SecondLook's pull reaches it: with a Backend Services token. */
   IGenericClient sandbox() {
     return ehrs.client("sandbox");
+  }
+
+  /**
+   * The README's way into SecondLook's own API in the demo: tools/sandbox-token gets a Backend
+   * Services token from the sandbox's authorisation server, which SecondLook trusts as issuer and
+   * maps to the demo's operator; without it, a 401.
+   */
+  @Test
+  void theSandboxIssuersTokenFromTheToolOpensSecondLooksApi() throws Exception {
+    Process tool =
+        new ProcessBuilder(
+                "../tools/sandbox-token",
+                "http://localhost:" + port,
+                environment.getProperty("secondlook.data-dir"))
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    tool.getOutputStream().close();
+    String token = new String(tool.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    assertThat(tool.waitFor()).isZero();
+    URI tasks = URI.create("http://localhost:" + port + "/fhir/Task?_count=1");
+    HttpClient http = HttpClient.newHttpClient();
+    assertThat(
+            http.send(
+                    HttpRequest.newBuilder(tasks)
+                        .header("Authorization", "Bearer " + token)
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .statusCode())
+        .isEqualTo(200);
+    assertThat(
+            http.send(HttpRequest.newBuilder(tasks).build(), HttpResponse.BodyHandlers.ofString())
+                .statusCode())
+        .isEqualTo(401);
   }
 
   @Test
