@@ -30,17 +30,6 @@ import org.springframework.stereotype.Component;
 @Interceptor
 class AccessAudit {
 
-  private static final Set<String> NOT_RECORDED =
-      Set.of(
-          "CodeSystem",
-          "ValueSet",
-          "ConceptMap",
-          "Questionnaire",
-          "StructureDefinition",
-          "SearchParameter",
-          "OperationDefinition",
-          "NamingSystem");
-
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AccessAudit.class);
 
   private final AuditTrail trail;
@@ -109,7 +98,7 @@ class AccessAudit {
     return request != null
         && request.getRestOperationType() != null
         && request.getRestOperationType() != RestOperationTypeEnum.METADATA
-        && (request.getResourceName() == null || !NOT_RECORDED.contains(request.getResourceName()));
+        && !RecordVisibility.shared(request.getResourceName());
   }
 
   /** A patient stored here, not one inside a document (e.g. a packet's {@code urn:uuid:}). */

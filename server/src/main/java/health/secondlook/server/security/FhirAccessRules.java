@@ -9,14 +9,11 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
-import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
-import ca.uhn.fhir.jpa.searchparam.matcher.SearchParamMatcher;
 import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.IPreResourceAccessDetails;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
-import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.exceptions.AuthenticationException;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
@@ -25,16 +22,11 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.hl7.fhir.instance.model.api.IBaseResource;
-import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Subscription;
 import org.hl7.fhir.r4.model.Task;
@@ -60,51 +52,16 @@ import org.springframework.stereotype.Component;
 @Interceptor
 class FhirAccessRules {
 
-  /** Definitions every known caller may read: not anybody's records. */
-  private static final Set<String> SHARED_TYPES =
-      Set.of(
-          "CodeSystem",
-          "ValueSet",
-          "ConceptMap",
-          "Questionnaire",
-          "StructureDefinition",
-          "SearchParameter",
-          "OperationDefinition",
-          "NamingSystem",
-          "CapabilityStatement",
-          "ImplementationGuide");
-
-  private static final Set<String> TERMINOLOGY_OPERATIONS =
-      Set.of("$lookup", "$translate", "$expand", "$validate-code", "$subsumes");
-
-  /** What a party may call besides plain reads; everything else is for operators. */
-  private record OperationRule(char permission, Set<CallerRole> roles, boolean onInstanceOnly) {}
-
-  private static final Map<String, OperationRule> OPERATIONS =
-      Map.of(
-          "$request-second-opinion", new OperationRule('c', EnumSet.of(REFERRER), false),
-          "$proceed", new OperationRule('u', EnumSet.of(REFERRER), true),
-          "$rerun-pull", new OperationRule('u', EnumSet.of(REFERRER), true),
-          "$submit-review", new OperationRule('u', EnumSet.of(RECIPIENT), true),
-          "$request-information", new OperationRule('u', EnumSet.of(RECIPIENT), true),
-          "$verify-signature", new OperationRule('r', EnumSet.of(REFERRER, RECIPIENT), false),
-          "$everything", new OperationRule('r', EnumSet.of(REFERRER), true));
-
   private static final Set<TaskStatus> WITHDRAWALS =
       EnumSet.of(TaskStatus.CANCELLED, TaskStatus.ENTEREDINERROR);
 
-  private final DaoRegistry daos;
-  private final SearchParamMatcher matcher;
+  private final RecordVisibility records;
   private final CallerDirectory directory;
   private final FhirContext fhir;
 
   FhirAccessRules(
-      RestfulServer fhirRestfulServer,
-      DaoRegistry daos,
-      SearchParamMatcher matcher,
-      CallerDirectory directory) {
-    this.daos = daos;
-    this.matcher = matcher;
+      RestfulServer fhirRestfulServer, RecordVisibility records, CallerDirectory directory) {
+    this.records = records;
     this.directory = directory;
     this.fhir = fhirRestfulServer.getFhirContext();
     fhirRestfulServer.registerInterceptor(this);
@@ -126,7 +83,7 @@ class FhirAccessRules {
               + " (secondlook.security.organizations)");
     }
     String type = request.getResourceName();
-    checkScopes(caller, request, operation, type);
+    ScopeCheck.check(caller, request, operation, type);
     if (caller.is(OPERATOR)) {
       return;
     }
@@ -137,58 +94,15 @@ class FhirAccessRules {
     checkParty(caller, request, operation, type);
   }
 
-  private void checkScopes(
-      Caller caller, RequestDetails request, RestOperationTypeEnum operation, String type) {
-    String scopeType = type == null ? "*" : type;
-    String needed =
-        switch (operation) {
-          case READ, VREAD, HISTORY_INSTANCE -> "r";
-          case SEARCH_TYPE, HISTORY_TYPE -> "s";
-          case CREATE -> "c";
-          case UPDATE, PATCH -> "u";
-          case DELETE -> "d";
-          case GET_PAGE -> "";
-          case EXTENDED_OPERATION_TYPE, EXTENDED_OPERATION_INSTANCE, EXTENDED_OPERATION_SERVER -> {
-            String name = request.getOperation();
-            if (TERMINOLOGY_OPERATIONS.contains(name)) {
-              yield "r";
-            }
-            OperationRule rule = OPERATIONS.get(name);
-            yield rule == null ? "cruds" : String.valueOf(rule.permission());
-          }
-          default -> "cruds";
-        };
-    for (char permission : needed.toCharArray()) {
-      if (!caller.scopes().permits(scopeType, permission)) {
-        throw new ForbiddenOperationException(
-            "The token's scopes do not allow this request: it needs '"
-                + permission
-                + "' on "
-                + scopeType
-                + " (e.g. the SMART scope system/"
-                + scopeType
-                + "."
-                + needed
-                + ")");
-      }
-    }
-    if (operation == RestOperationTypeEnum.SEARCH_TYPE) {
-      List<String> restrictions = caller.scopes().restrictions(type, 's');
-      if (restrictions.size() == 1) {
-        addSearchParameters(request, restrictions.get(0));
-      }
-    }
-  }
-
   private static void checkAuditor(
       RestOperationTypeEnum operation, String type, RequestDetails request) {
-    boolean readable = "AuditEvent".equals(type) || shared(type);
+    boolean readable = "AuditEvent".equals(type) || RecordVisibility.shared(type);
     boolean allowed =
         switch (operation) {
           case READ, VREAD, SEARCH_TYPE, HISTORY_INSTANCE -> readable;
           case GET_PAGE -> true;
           case EXTENDED_OPERATION_TYPE, EXTENDED_OPERATION_INSTANCE, EXTENDED_OPERATION_SERVER ->
-              TERMINOLOGY_OPERATIONS.contains(request.getOperation());
+              ScopeCheck.isTerminology(request.getOperation());
           default -> false;
         };
     if (!allowed) {
@@ -205,10 +119,10 @@ class FhirAccessRules {
       case READ, VREAD, GET_PAGE -> {
         // left to the access check of what is returned
       }
-      case HISTORY_INSTANCE -> requireVisible(caller, request.getId());
+      case HISTORY_INSTANCE -> records.requireVisible(caller, request.getId());
       case SEARCH_TYPE -> {
-        if (!shared(type)) {
-          addSearchParameters(request, "_security=" + label(caller));
+        if (!RecordVisibility.shared(type)) {
+          ScopeCheck.addSearchParameters(request, "_security=" + RecordVisibility.label(caller));
         }
       }
       case CREATE -> {
@@ -220,13 +134,13 @@ class FhirAccessRules {
         if (!"Task".equals(type) && !"Subscription".equals(type)) {
           throw forbiddenWrite();
         }
-        requireVisible(caller, request.getId());
+        records.requireVisible(caller, request.getId());
       }
       case DELETE -> {
         if (!"Subscription".equals(type)) {
           throw forbiddenWrite();
         }
-        requireVisible(caller, request.getId());
+        records.requireVisible(caller, request.getId());
       }
       case EXTENDED_OPERATION_TYPE, EXTENDED_OPERATION_INSTANCE, EXTENDED_OPERATION_SERVER ->
           checkOperation(caller, request, operation);
@@ -238,10 +152,10 @@ class FhirAccessRules {
 
   private void checkOperation(Caller caller, RequestDetails request, RestOperationTypeEnum type) {
     String name = request.getOperation();
-    if (TERMINOLOGY_OPERATIONS.contains(name)) {
+    if (ScopeCheck.isTerminology(name)) {
       return;
     }
-    OperationRule rule = OPERATIONS.get(name);
+    ScopeCheck.OperationRule rule = ScopeCheck.rule(name);
     if (rule == null || !rule.roles().contains(caller.role().orElseThrow())) {
       throw new ForbiddenOperationException(
           name + " is not for a " + caller.role().orElseThrow().name().toLowerCase());
@@ -251,7 +165,7 @@ class FhirAccessRules {
       throw new ForbiddenOperationException(name + " is called on one resource, by id");
     }
     if (onInstance) {
-      requireVisible(caller, request.getId());
+      records.requireVisible(caller, request.getId());
     }
     if ("$request-second-opinion".equals(name)) {
       checkReferralSource(caller, request);
@@ -288,7 +202,7 @@ class FhirAccessRules {
     // A read of a hidden record becomes "not found", which hideExistence answers as a 403.
     for (int i = 0; i < details.size(); i++) {
       IBaseResource resource = details.getResource(i);
-      if (resource != null && !visible(caller.get(), resource, request)) {
+      if (resource != null && !records.visible(caller.get(), resource, request)) {
         details.setDontReturnResourceAtIndex(i);
       }
     }
@@ -306,11 +220,11 @@ class FhirAccessRules {
         && request.getId().hasIdPart()
         && CallerAuthentication.current()
             .filter(c -> !c.is(OPERATOR))
-            .filter(c -> !shared(request.getResourceName()))
+            .filter(c -> !RecordVisibility.shared(request.getResourceName()))
             .isPresent()) {
-      return notAvailable(request.getId());
+      return RecordVisibility.notAvailable(request.getId());
     }
-    return problem instanceof BaseServerResponseException b ? b : null;
+    return null;
   }
 
   /**
@@ -324,8 +238,8 @@ class FhirAccessRules {
       return;
     }
     Caller caller = party.get();
-    if (!visible(caller, previous, request)) {
-      throw notAvailable(previous.getIdElement());
+    if (!records.visible(caller, previous, request)) {
+      throw RecordVisibility.notAvailable(previous.getIdElement());
     }
     if (previous instanceof Task stored
         && updated instanceof Task changed
@@ -380,77 +294,9 @@ class FhirAccessRules {
               + ".notification-endpoints)");
     }
     String criteria = subscription.getCriteria();
-    String label = "_security=" + label(caller);
+    String label = "_security=" + RecordVisibility.label(caller);
     if (criteria != null && !criteria.contains(label)) {
       subscription.setCriteria(criteria + (criteria.contains("?") ? "&" : "?") + label);
-    }
-  }
-
-  private static boolean shared(String type) {
-    return type != null && SHARED_TYPES.contains(type);
-  }
-
-  private boolean visible(Caller caller, IBaseResource resource, RequestDetails request) {
-    String type = fhir.getResourceType(resource);
-    if (!caller.is(OPERATOR)) {
-      if ("AuditEvent".equals(type)) {
-        return caller.is(AUDITOR);
-      }
-      if (caller.is(AUDITOR)) {
-        return shared(type);
-      }
-      if (!shared(type)) {
-        if (!PartyLabels.carries(resource, labelSystem(caller), caller.org())) {
-          return false;
-        }
-        if (caller.scopes().onlyForPatient(type, 'r') && !inPatientCompartment(caller, resource)) {
-          return false;
-        }
-      }
-    }
-    List<String> restrictions = caller.scopes().restrictions(type, 'r');
-    return restrictions.isEmpty()
-        || restrictions.stream()
-            .anyMatch(q -> matcher.match(type + "?" + q, resource, request).matched());
-  }
-
-  /** With {@code patient/} scopes only: the record is the launch patient's. */
-  private boolean inPatientCompartment(Caller caller, IBaseResource resource) {
-    if (caller.patient().isEmpty()) {
-      return false;
-    }
-    ca.uhn.fhir.jpa.searchparam.SearchParameterMap byIdentifier =
-        ca.uhn.fhir.jpa.searchparam.SearchParameterMap.newSynchronous(
-            "identifier",
-            new ca.uhn.fhir.rest.param.TokenParam(
-                "https://secondlook.health/fhir/ehr/" + caller.org() + "/Patient",
-                caller.patient().get()));
-    return daos
-        .getResourceDao("Patient")
-        .search(byIdentifier, new SystemRequestDetails())
-        .getResources(0, 10)
-        .stream()
-        .anyMatch(
-            p ->
-                fhir.newTerser()
-                    .isSourceInCompartmentForTarget(
-                        "Patient", resource, p.getIdElement().toUnqualifiedVersionless()));
-  }
-
-  private void requireVisible(Caller caller, IIdType id) {
-    if (id == null || !id.hasIdPart()) {
-      return;
-    }
-    IBaseResource stored;
-    try {
-      stored =
-          daos.getResourceDao(id.getResourceType())
-              .read(id.toUnqualifiedVersionless(), new SystemRequestDetails());
-    } catch (ResourceNotFoundException | ResourceGoneException e) {
-      throw notAvailable(id);
-    }
-    if (!visible(caller, stored, new SystemRequestDetails())) {
-      throw notAvailable(id);
     }
   }
 
@@ -462,45 +308,11 @@ class FhirAccessRules {
     return CallerAuthentication.current().filter(c -> c.is(REFERRER) || c.is(RECIPIENT));
   }
 
-  private static String labelSystem(Caller caller) {
-    return caller.is(REFERRER) ? PartyLabels.REFERRER_SYSTEM : PartyLabels.RECIPIENT_SYSTEM;
-  }
-
-  private static String label(Caller caller) {
-    return labelSystem(caller) + "|" + caller.org();
-  }
-
-  private static ForbiddenOperationException notAvailable(IIdType id) {
-    return new ForbiddenOperationException(
-        id.getResourceType()
-            + "/"
-            + id.getIdPart()
-            + " is not available to you: it does not exist, or it is not your organisation's");
-  }
-
   private static ForbiddenOperationException forbiddenWrite() {
     return new ForbiddenOperationException(
         "SecondLook's records change through its operations ($request-second-opinion,"
             + " $submit-review…); a referrer or recipient may update only a referral Task's"
             + " status and its own Subscriptions");
-  }
-
-  /** ANDs a {@code name=value&…} query onto the search the caller asked for. */
-  private static void addSearchParameters(RequestDetails request, String query) {
-    Map<String, String[]> parameters = new HashMap<>(request.getParameters());
-    for (String pair : query.split("&")) {
-      int eq = pair.indexOf('=');
-      if (eq <= 0) {
-        continue;
-      }
-      String name = java.net.URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8);
-      String value = java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-      parameters.merge(
-          name,
-          new String[] {value},
-          (a, b) -> Stream.concat(Arrays.stream(a), Arrays.stream(b)).toArray(String[]::new));
-    }
-    request.setParameters(parameters);
   }
 
   private Parameters body(RequestDetails request) {
