@@ -6,6 +6,7 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
@@ -29,14 +30,16 @@ class InternalErrorsHidden {
   }
 
   /**
-   * Runs once the FHIR server has turned the failure into its answer: a 4xx stays as it is (it says
-   * what is wrong with the request); a 5xx is written here instead.
+   * Runs once the FHIR server has turned the failure into its answer; an internal error's answer is
+   * written here instead.
    */
   @Hook(Pointcut.SERVER_HANDLE_EXCEPTION)
   boolean hide(
       RequestDetails request, BaseServerResponseException answer, HttpServletResponse response)
       throws IOException {
-    if (answer.getStatusCode() < 500) {
+    if (!(answer instanceof InternalErrorException)) {
+      // A 4xx says what is wrong with the request; SecondLook's own 5xx (a 503 naming a missing
+      // setting, say) are written for the reader.
       return true;
     }
     String id = request == null ? "unknown" : request.getRequestId();
