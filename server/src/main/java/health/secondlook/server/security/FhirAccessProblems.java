@@ -1,5 +1,6 @@
 package health.secondlook.server.security;
 
+import ca.uhn.fhir.context.FhirContext;
 import health.secondlook.server.fhir.Outcomes;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -71,7 +72,7 @@ final class FhirAccessProblems implements AuthenticationEntryPoint, AccessDenied
     response
         .getOutputStream()
         .write(
-            ca.uhn.fhir.context.FhirContext.forR4Cached()
+            FhirContext.forR4Cached()
                 .newJsonParser()
                 .encodeResourceToString(Outcomes.error(type, message))
                 .getBytes(StandardCharsets.UTF_8));

@@ -7,8 +7,11 @@ import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -137,10 +140,9 @@ final class FhirRequestLimitsFilter extends OncePerRequestFilter {
     }
 
     @Override
-    public java.io.BufferedReader getReader() {
-      return new java.io.BufferedReader(
-          new java.io.InputStreamReader(
-              new ByteArrayInputStream(body), java.nio.charset.StandardCharsets.UTF_8));
+    public BufferedReader getReader() {
+      return new BufferedReader(
+          new InputStreamReader(new ByteArrayInputStream(body), StandardCharsets.UTF_8));
     }
   }
 }

@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.security.core.Authentication;
@@ -96,7 +97,7 @@ public class PageTokens {
     return new Caller(
         Optional.ofNullable(jwt.getClaimAsString(ORGANIZATION_CLAIM)),
         Optional.ofNullable(jwt.getClaimAsString(ROLE_CLAIM)).map(CallerRole::valueOf),
-        SmartScopes.parse(java.util.List.of(jwt.getClaimAsString("scope").split(" "))),
+        SmartScopes.parse(List.of(jwt.getClaimAsString("scope").split(" "))),
         ISSUER,
         jwt.getSubject(),
         jwt.getClaimAsString("client_id"),

@@ -14,6 +14,7 @@ import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import health.secondlook.server.pull.PulledResourceMapper;
 import health.secondlook.server.referral.ReferralTasks;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -25,9 +26,11 @@ import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Meta;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Provenance;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ServiceRequest;
+import org.hl7.fhir.r4.model.Subscription;
 import org.hl7.fhir.r4.model.Task;
 import org.springframework.stereotype.Component;
 
@@ -115,7 +118,7 @@ public class PartyLabels {
       of(resource).forEach(c -> labels.add(key(c)));
     }
     labels.addAll(derived(resource));
-    if (resource instanceof org.hl7.fhir.r4.model.Subscription && !trusted) {
+    if (resource instanceof Subscription && !trusted) {
       // A party's own Subscription: only it sees and changes it.
       CallerAuthentication.current()
           .filter(c -> c.organization().isPresent())
@@ -163,7 +166,7 @@ public class PartyLabels {
                   of(p).stream()
                       .filter(c -> REFERRER_SYSTEM.equals(c.getSystem()))
                       .forEach(c -> labels.add(key(c))));
-      if (resource instanceof org.hl7.fhir.r4.model.Provenance provenance) {
+      if (resource instanceof Provenance provenance) {
         // Whoever may see a record may see where it came from.
         provenance
             .getTarget()
@@ -199,7 +202,7 @@ public class PartyLabels {
     if (labels.isEmpty()) {
       return;
     }
-    List<Reference> targets = new java.util.ArrayList<>(List.of(task.getFor(), task.getFocus()));
+    List<Reference> targets = new ArrayList<>(List.of(task.getFor(), task.getFocus()));
     for (Task.TaskOutputComponent output : task.getOutput()) {
       if (output.getValue() instanceof Reference ref
           && output.getType().getCoding().stream()

@@ -2,6 +2,7 @@ package health.secondlook.server.security;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -62,7 +63,7 @@ record SmartScopes(List<Scope> scopes) {
           };
       scopes.add(
           new Scope(
-              Level.valueOf(m.group(1).toUpperCase(java.util.Locale.ROOT)),
+              Level.valueOf(m.group(1).toUpperCase(Locale.ROOT)),
               m.group(2),
               permissions,
               Optional.ofNullable(m.group(4))));
