@@ -43,9 +43,18 @@ final class FhirRequestLimitsFilter extends OncePerRequestFilter {
         CallerAuthentication.current()
             .map(c -> c.issuer() + " " + c.client() + " " + c.subject())
             .orElse("anonymous " + request.getRemoteAddr());
-    AtomicInteger running = inFlight.computeIfAbsent(client, k -> new AtomicInteger());
-    if (running.incrementAndGet() > limits.maxInFlightPerClient()) {
-      running.decrementAndGet();
+    // One count per client while it has requests running; it goes when the last one ends, so
+    // the map holds only the clients busy now.
+    int[] running = new int[1];
+    inFlight.compute(
+        client,
+        (k, count) -> {
+          AtomicInteger now = count == null ? new AtomicInteger() : count;
+          running[0] = now.incrementAndGet();
+          return now;
+        });
+    if (running[0] > limits.maxInFlightPerClient()) {
+      release(client);
       response.setHeader("Retry-After", "1");
       FhirAccessProblems.write(
           response,
@@ -62,8 +71,12 @@ final class FhirRequestLimitsFilter extends OncePerRequestFilter {
         chain.doFilter(checked.get(), response);
       }
     } finally {
-      running.decrementAndGet();
+      release(client);
     }
+  }
+
+  private void release(String client) {
+    inFlight.computeIfPresent(client, (k, count) -> count.decrementAndGet() == 0 ? null : count);
   }
 
   /** The request with its body read and checked, or empty once a refusal has been written. */

@@ -86,7 +86,13 @@ public class PartyLabels {
 
   @Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED)
   void updatedCommitting(IBaseResource previous, IBaseResource resource) {
-    handOver(resource);
+    // Most updates are progress notes: with the same labels and the same things handed over,
+    // those already carry the labels, and reading them all again on every update is wasted.
+    if (!(previous instanceof Task before && resource instanceof Task after)
+        || !of(before).equals(of(after))
+        || !handedOver(before).equals(handedOver(after))) {
+      handOver(resource);
+    }
   }
 
   /** The organisation labels on a stored record. */
@@ -202,15 +208,7 @@ public class PartyLabels {
     if (labels.isEmpty()) {
       return;
     }
-    List<Reference> targets = new ArrayList<>(List.of(task.getFor(), task.getFocus()));
-    for (Task.TaskOutputComponent output : task.getOutput()) {
-      if (output.getValue() instanceof Reference ref
-          && output.getType().getCoding().stream()
-              .anyMatch(c -> HANDED_OVER.contains(c.getCode()))) {
-        targets.add(ref);
-      }
-    }
-    for (Reference target : targets) {
+    for (Reference target : targets(task)) {
       stored(target)
           .ifPresent(
               r -> {
@@ -223,6 +221,23 @@ public class PartyLabels {
                 }
               });
     }
+  }
+
+  /** What the Task hands to its recipient: patient, request and the outputs it may read. */
+  private static List<Reference> targets(Task task) {
+    List<Reference> targets = new ArrayList<>(List.of(task.getFor(), task.getFocus()));
+    for (Task.TaskOutputComponent output : task.getOutput()) {
+      if (output.getValue() instanceof Reference ref
+          && output.getType().getCoding().stream()
+              .anyMatch(c -> HANDED_OVER.contains(c.getCode()))) {
+        targets.add(ref);
+      }
+    }
+    return targets;
+  }
+
+  private static List<String> handedOver(Task task) {
+    return targets(task).stream().map(Reference::getReference).toList();
   }
 
   /** Adds the labels a stored record lacks; a packet's Binary attachments get them too. */

@@ -11,11 +11,11 @@ import ca.uhn.fhir.rest.client.api.IGenericClient;
 import health.secondlook.server.referral.ReferralTasks;
 import health.secondlook.server.support.FhirClients;
 import health.secondlook.server.support.H2ServerTest;
+import health.secondlook.server.support.LocalUris;
 import health.secondlook.server.support.TestEhrs;
 import health.secondlook.server.support.TestIssuer;
 import health.secondlook.server.support.TestParties;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -249,29 +249,17 @@ class HostileRequestsTest {
         }
       }
     }
+    List<String> chains =
+        List.of(
+            "/fhir/Task?%sstatus=active|based-on.",
+            "/fhir/Observation?%scode=1|_has:Observation:has-member:",
+            "/fhir/Patient?%sname=x|general-practitioner.");
     for (int depth = 2; depth <= 20; depth++) {
-      for (String token : tokens) {
-        cases.add(
-            new Case(
-                "GET",
-                "/fhir/Task?" + "based-on.".repeat(depth) + "status=active",
-                null,
-                null,
-                token));
-        cases.add(
-            new Case(
-                "GET",
-                "/fhir/Observation?" + "_has:Observation:has-member:".repeat(depth) + "code=1",
-                null,
-                null,
-                token));
-        cases.add(
-            new Case(
-                "GET",
-                "/fhir/Patient?" + "general-practitioner.".repeat(depth) + "name=x",
-                null,
-                null,
-                token));
+      for (String chain : chains) {
+        String[] parts = chain.split("\\|");
+        for (String token : tokens) {
+          cases.add(new Case("GET", parts[0].formatted(parts[1].repeat(depth)), null, null, token));
+        }
       }
     }
     // Oversized and hostile Bundles.
@@ -496,21 +484,7 @@ class HostileRequestsTest {
   }
 
   private URI uri(String pathAndQuery) {
-    int q = pathAndQuery.indexOf('?');
-    if (q < 0) {
-      return URI.create("http://localhost:" + port + pathAndQuery);
-    }
-    StringBuilder query = new StringBuilder();
-    for (String pair : pathAndQuery.substring(q + 1).split("&")) {
-      int eq = pair.indexOf('=');
-      query.append(query.isEmpty() ? "" : "&");
-      query.append(
-          eq < 0
-              ? pair
-              : pair.substring(0, eq + 1)
-                  + URLEncoder.encode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-    }
-    return URI.create("http://localhost:" + port + pathAndQuery.substring(0, q) + "?" + query);
+    return LocalUris.of(port, pathAndQuery);
   }
 
   private static String abbreviate(String text) {

@@ -4,14 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import health.secondlook.server.support.FhirClients;
 import health.secondlook.server.support.H2ServerTest;
+import health.secondlook.server.support.LocalUris;
 import health.secondlook.server.support.TestIssuer;
 import health.secondlook.server.support.TestParties;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -142,18 +141,6 @@ class RequestLimitsTest {
   }
 
   private URI uri(String pathAndQuery) {
-    int q = pathAndQuery.indexOf('?');
-    if (q < 0) {
-      return URI.create("http://localhost:" + port + pathAndQuery);
-    }
-    StringBuilder query = new StringBuilder();
-    for (String pair : pathAndQuery.substring(q + 1).split("&")) {
-      int eq = pair.indexOf('=');
-      query
-          .append(query.isEmpty() ? "" : "&")
-          .append(pair, 0, eq + 1)
-          .append(URLEncoder.encode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-    }
-    return URI.create("http://localhost:" + port + pathAndQuery.substring(0, q) + "?" + query);
+    return LocalUris.of(port, pathAndQuery);
   }
 }
